@@ -1,0 +1,38 @@
+import os, sys, subprocess, shutil, threading, functools, http.server, zipfile, io
+from pathlib import Path
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+def tool(name):
+    "Path of a console script installed next to this Python"
+    p = BIN/name
+    return str(p) if p.exists() else shutil.which(name)
+
+@pytest.fixture
+def artifacts():
+    "Folder for files a test leaves for people to look at (screenshots...)"
+    d = ROOT/'artifacts'
+    d.mkdir(exist_ok=True)
+    return d
+
+class _Server:
+    "A threaded HTTP server on loopback serving files from a folder"
+    def __init__(self, root):
+        h = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+        h.log_message = lambda *a, **k: None
+        self.httpd = http.server.ThreadingHTTPServer(('127.0.0.1', 0), h)
+        self.url = f'http://127.0.0.1:{self.httpd.server_address[1]}'
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+    def close(self): self.httpd.shutdown(); self.httpd.server_close()
+
+@pytest.fixture
+def http_server(tmp_path):
+    "Start a loopback web server over `tmp_path/'www'`; yields (folder, base url)"
+    root = tmp_path/'www'
+    root.mkdir()
+    s = _Server(root)
+    yield root, s.url
+    s.close()
