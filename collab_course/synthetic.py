@@ -199,7 +199,7 @@ def synthetic_movielens(dest:str|Path,          # folder to create (must not exi
     finally: shutil.rmtree(tmp, ignore_errors=True)
     return dest
 
-# %% ../nbs/00a_synthetic.ipynb #6598e47b
+# %% ../nbs/00a_synthetic.ipynb #a4114dc0
 def load_planted(path:str|Path, # a folder written by `synthetic_movielens`
                 )->tuple:        # (users, movies) DataFrames indexed by id, columns `bias`, `f0`...
     "The planted biases and factors of a synthetic data set"

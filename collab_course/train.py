@@ -63,6 +63,7 @@ SECONDS_PER_EPOCH_CPU = 6  # fastai's collab recipe on MovieLens 100K, measured 
 def runtime_banner(n_models:int, # 5-epoch trainings the lesson runs
                   )->str:
     "A one-line estimate of how long a lesson's training takes here"
+    if n_models == 0: return 'This lesson trains no model: every cell runs in seconds.'
     if torch.cuda.is_available(): return f'GPU found: the {n_models} training run(s) in this lesson take well under a minute.'
     secs = n_models*5*SECONDS_PER_EPOCH_CPU
     return (f'Running on CPU ({os.cpu_count()} cores): the {n_models} training run(s) in this lesson take about '
