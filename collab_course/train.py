@@ -17,6 +17,10 @@ from .data import load_ratings
 __all__ = ['SECONDS_PER_EPOCH_CPU', 'collab_dls', 'train', 'history', 'final_losses', 'runtime_banner']
 
 # %% ../nbs/00b_training.ipynb #531044d4
+import warnings
+warnings.filterwarnings('ignore', message='The given NumPy array is not writable', category=UserWarning)
+
+# %% ../nbs/00b_training.ipynb #41d67c58
 def collab_dls(ratings:pd.DataFrame=None, # `user`, item column, `rating`; default: `load_ratings()`
                item_name:str='title',      # item column
                bs:int=64,                  # batch size (the chapter's 64)
@@ -29,7 +33,7 @@ def collab_dls(ratings:pd.DataFrame=None, # `user`, item column, `rating`; defau
     return CollabDataLoaders.from_df(ratings[['user', item_name, 'rating']], item_name=item_name, bs=bs,
                                      valid_pct=valid_pct, seed=seed)
 
-# %% ../nbs/00b_training.ipynb #ad01ada4
+# %% ../nbs/00b_training.ipynb #502174a4
 def train(model:torch.nn.Module,  # takes a (batch, 2) tensor of (user, item) indices
           dls:CollabDataLoaders,  # from `collab_dls`
           n_epoch:int=5,          # epochs of one-cycle training
@@ -47,7 +51,7 @@ def train(model:torch.nn.Module,  # takes a (batch, 2) tensor of (user, item) in
         with learn.no_bar(), learn.no_logging(): learn.fit_one_cycle(n_epoch, lr, wd=wd)
     return learn
 
-# %% ../nbs/00b_training.ipynb #e48b34ac
+# %% ../nbs/00b_training.ipynb #a36c2ce5
 def history(learn:Learner)->pd.DataFrame:
     "Training and validation MSE after each epoch"
     return pd.DataFrame([v[:2] for v in learn.recorder.values], columns=['train', 'valid'],
@@ -57,7 +61,7 @@ def final_losses(learn:Learner)->tuple:
     "(train, valid) MSE of the last epoch"
     return tuple(float(x) for x in history(learn).iloc[-1])
 
-# %% ../nbs/00b_training.ipynb #4b0c3285
+# %% ../nbs/00b_training.ipynb #5b84fd3a
 SECONDS_PER_EPOCH_CPU = 6  # fastai's collab recipe on MovieLens 100K, measured on 2 CPU cores
 
 def runtime_banner(n_models:int, # 5-epoch trainings the lesson runs
