@@ -17,11 +17,14 @@ def artifacts():
     d.mkdir(exist_ok=True)
     return d
 
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    "Serves files without logging every request to stderr"
+    def log_message(self, *args): pass
+
 class _Server:
     "A threaded HTTP server on loopback serving files from a folder"
     def __init__(self, root):
-        h = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
-        h.log_message = lambda *a, **k: None
+        h = functools.partial(_QuietHandler, directory=str(root))
         self.httpd = http.server.ThreadingHTTPServer(('127.0.0.1', 0), h)
         self.url = f'http://127.0.0.1:{self.httpd.server_address[1]}'
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
