@@ -57,7 +57,8 @@ def readme_text():
         if any('hide' in d for d in dirs): continue
         body = '\n'.join(l for l in lines if not l.startswith('#|')).strip()
         if not body: continue
-        if c.cell_type == 'markdown': out.append(body)
+        # links between notebooks are relative to nbs/; the README sits one level up
+        if c.cell_type == 'markdown': out.append(re.sub(r'\]\(([\w.-]+\.ipynb)\)', r'](nbs/\1)', body))
         else: out.append(f'```python\n{body}\n```')
     return '<!-- Generated from nbs/index.ipynb by `python tools/course.py readme`: edit the notebook, not this file -->\n\n' + '\n\n'.join(out) + '\n'
 
