@@ -49,13 +49,14 @@ def train(model:torch.nn.Module,  # takes a (batch, 2) tensor of (user, item) in
     if show: learn.fit_one_cycle(n_epoch, lr, wd=wd)
     else:
         with learn.no_bar(), learn.no_logging(): learn.fit_one_cycle(n_epoch, lr, wd=wd)
+    learn.epoch_losses = [list(v[:2]) for v in learn.recorder.values]  # `get_preds` later resets the recorder
     return learn
 
 # %% ../nbs/00b_training.ipynb #a36c2ce5
 def history(learn:Learner)->pd.DataFrame:
     "Training and validation MSE after each epoch"
-    return pd.DataFrame([v[:2] for v in learn.recorder.values], columns=['train', 'valid'],
-                        index=pd.RangeIndex(1, len(learn.recorder.values)+1, name='epoch'))
+    rows = getattr(learn, 'epoch_losses', None) or [v[:2] for v in learn.recorder.values]
+    return pd.DataFrame(rows, columns=['train', 'valid'], index=pd.RangeIndex(1, len(rows)+1, name='epoch'))
 
 def final_losses(learn:Learner)->tuple:
     "(train, valid) MSE of the last epoch"
