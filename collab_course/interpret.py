@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib, warnings
 import numpy as np, pandas as pd, torch
 from torch import nn
+from .train import check_ratings
 
 # %% auto #0
 __all__ = ['INIT_STD', 'item_factors', 'item_bias', 'top_biases', 'bias_table', 'bias_vs_mean', 'most_rated', 'pca', 'plot_pca',
@@ -103,11 +104,12 @@ def bias_table(model,                # a model with item biases, or a `Learner` 
                item:str='title',     # item column of `ratings`
               )->pd.DataFrame:       # `bias`, `mean_rating`, `n_ratings`, highest bias first
     "Learned item biases next to each item's mean rating and rating count"
+    check_ratings(ratings, item)
     stats = ratings.groupby(item).rating.agg(mean_rating='mean', n_ratings='size')
     b = top_biases(model, vocab, n=len(vocab)).rename('bias')
     return pd.concat([b, stats.reindex(b.index)], axis=1).rename_axis(item)
 
-# %% ../nbs/10_interpret.ipynb #d8e2dcf0
+# %% ../nbs/10_interpret.ipynb #65e2af5f
 def bias_vs_mean(table:pd.DataFrame, # from `bias_table`
                  n:int=10,           # size of the top lists compared
                 )->dict:             # `spearman`, `top_shared`, `bottom_shared`
@@ -117,7 +119,7 @@ def bias_vs_mean(table:pd.DataFrame, # from `bias_table`
                                 set(t.nsmallest(n, 'mean_rating').index if asc else t.nlargest(n, 'mean_rating').index))
     return dict(spearman=float(t.bias.corr(t.mean_rating, method='spearman')), top_shared=shared(False), bottom_shared=shared(True))
 
-# %% ../nbs/10_interpret.ipynb #54f92d6e
+# %% ../nbs/10_interpret.ipynb #014e2a12
 def most_rated(ratings:pd.DataFrame, # one row per rating
                n:int=1000,           # how many items
                item:str='title',     # item column
@@ -126,7 +128,7 @@ def most_rated(ratings:pd.DataFrame, # one row per rating
     c = ratings[item].value_counts()
     return c.sort_index().sort_values(ascending=False, kind='stable').index[:n].tolist()
 
-# %% ../nbs/10_interpret.ipynb #e1cb7651
+# %% ../nbs/10_interpret.ipynb #74d3d68e
 def pca(model,                # a model of the course or fastai's, or a `Learner` holding one
         ratings:pd.DataFrame, # the ratings, to find the most rated items
         vocab,                # item vocabulary, e.g. `dls.classes['title']`
@@ -144,7 +146,7 @@ def pca(model,                # a model of the course or fastai's, or a `Learner
     cols = [f'PC{i+1}' for i in range(k)]
     return pd.DataFrame(X @ (vt[:k]*sign[:k,None]).T, index=pd.Index(titles, name=item), columns=cols), (s**2/(s**2).sum())[:k]
 
-# %% ../nbs/10_interpret.ipynb #b6c1fe9f
+# %% ../nbs/10_interpret.ipynb #5b089a50
 def plot_pca(coords:pd.DataFrame, # from `pca`
              n_labels:int=40,     # titles written: those farthest from the centre
              x:str='PC1', y:str='PC2', # components on the axes
@@ -162,7 +164,7 @@ def plot_pca(coords:pd.DataFrame, # from `pca`
     plt.close(fig)
     return fig
 
-# %% ../nbs/10_interpret.ipynb #07290d2a
+# %% ../nbs/10_interpret.ipynb #acdc1185
 def similar(model,           # a model of the course or fastai's, or a `Learner` holding one
             vocab,           # item vocabulary, e.g. `dls.classes['title']`
             title:str,       # the item to find neighbours of

@@ -14,13 +14,24 @@ from fastai.torch_core import set_seed
 from .data import load_ratings
 
 # %% auto #0
-__all__ = ['SECONDS_PER_EPOCH_CPU', 'collab_dls', 'train', 'history', 'final_losses', 'runtime_banner']
+__all__ = ['SECONDS_PER_EPOCH_CPU', 'check_ratings', 'collab_dls', 'train', 'history', 'final_losses', 'runtime_banner']
 
 # %% ../nbs/00b_training.ipynb #531044d4
 import warnings
 warnings.filterwarnings('ignore', message='The given NumPy array is not writable', category=UserWarning)
 
 # %% ../nbs/00b_training.ipynb #41d67c58
+def check_ratings(ratings:pd.DataFrame, # one row per rating
+                  item_name:str='title', # item column
+                 ):
+    "Raise `ValueError` naming the problem if `ratings` lacks a column or has missing ratings"
+    missing = [c for c in ('user', item_name, 'rating') if c not in ratings]
+    if missing: raise ValueError(f'ratings has no column(s) {missing}; it has {list(ratings.columns)}')
+    bad = ratings.index[ratings['rating'].isna().to_numpy()]
+    if len(bad): raise ValueError(f'{len(bad)} rating(s) are missing (NaN), first at row {bad[0]!r}; '
+                                  "drop them with ratings.dropna(subset=['rating']) or fill them in")
+
+# %% ../nbs/00b_training.ipynb #502174a4
 def collab_dls(ratings:pd.DataFrame=None, # `user`, item column, `rating`; default: `load_ratings()`
                item_name:str='title',      # item column
                bs:int=64,                  # batch size (the chapter's 64)
@@ -29,11 +40,12 @@ def collab_dls(ratings:pd.DataFrame=None, # `user`, item column, `rating`; defau
               )->CollabDataLoaders:
     "The chapter's `CollabDataLoaders.from_df(ratings, item_name='title', bs=64)`, reproducible"
     if ratings is None: ratings = load_ratings()
+    check_ratings(ratings, item_name)
     set_seed(seed)
     return CollabDataLoaders.from_df(ratings[['user', item_name, 'rating']], item_name=item_name, bs=bs,
                                      valid_pct=valid_pct, seed=seed)
 
-# %% ../nbs/00b_training.ipynb #502174a4
+# %% ../nbs/00b_training.ipynb #4b0c3285
 def train(model:torch.nn.Module,  # takes a (batch, 2) tensor of (user, item) indices
           dls:CollabDataLoaders,  # from `collab_dls`
           n_epoch:int=5,          # epochs of one-cycle training
@@ -52,7 +64,7 @@ def train(model:torch.nn.Module,  # takes a (batch, 2) tensor of (user, item) in
     learn.epoch_losses = [list(v[:2]) for v in learn.recorder.values]  # `get_preds` later resets the recorder
     return learn
 
-# %% ../nbs/00b_training.ipynb #a36c2ce5
+# %% ../nbs/00b_training.ipynb #02d53b7a
 def history(learn:Learner)->pd.DataFrame:
     "Training and validation MSE after each epoch"
     rows = getattr(learn, 'epoch_losses', None) or [v[:2] for v in learn.recorder.values]
@@ -62,7 +74,7 @@ def final_losses(learn:Learner)->tuple:
     "(train, valid) MSE of the last epoch"
     return tuple(float(x) for x in history(learn).iloc[-1])
 
-# %% ../nbs/00b_training.ipynb #5b84fd3a
+# %% ../nbs/00b_training.ipynb #b914e197
 SECONDS_PER_EPOCH_CPU = 6  # fastai's collab recipe on MovieLens 100K, measured on 2 CPU cores
 
 def runtime_banner(n_models:int, # 5-epoch trainings the lesson runs
