@@ -1,11 +1,12 @@
-"""The documentation site in a real browser: `collab-course docs` builds `_docs/` once, a loopback server serves it,
+"""The documentation site in a real browser: `collab-course docs` builds `_docs/` once (with nothing but the virtual
+environment on PATH, a fresh HOME and, where the kernel allows it, no network at all), a loopback server serves it,
 headless Chromium (Playwright) visits every page with every request off loopback blocked."""
-import ast, os, re, sys, time, subprocess, textwrap
+import ast, hashlib, os, re, shutil, sys, time, subprocess, textwrap
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit, unquote
 import nbformat, pytest
-from conftest import ROOT, tool, _Server
+from conftest import ROOT, BIN, tool, _Server
 sys.path.insert(0, str(ROOT/'tools'))
 import course
 from collab_course import docs
@@ -23,19 +24,37 @@ def _need_browser():
     if os.environ.get('CI'): pytest.fail(msg)
     pytest.skip(msg)
 
+UNSHARE = '/usr/bin/unshare'
+
+def _no_network_prefix()->list:
+    "`unshare` into a user and network namespace of its own (no interface but a downed loopback), where the kernel allows it"
+    if not Path(UNSHARE).exists(): return []
+    r = subprocess.run([UNSHARE, '--map-root-user', '--net', 'true'], capture_output=True)
+    return [UNSHARE, '--map-root-user', '--net'] if r.returncode == 0 else []
+
+def _bare_env(home:Path)->dict:
+    "What a fresh machine offers the build: the virtual environment's `bin/` alone on PATH (so no npm, no node), an empty HOME"
+    dead = 'http://127.0.0.1:9'  # any HTTP client that honours proxies fails at once, should something try the network
+    return {'PATH': str(BIN), 'HOME': str(home), 'LANG': 'C.UTF-8', 'TMPDIR': str(home),
+            'http_proxy': dead, 'https_proxy': dead, 'HTTP_PROXY': dead, 'HTTPS_PROXY': dead, 'no_proxy': '', 'NO_PROXY': ''}
+
 @pytest.fixture(scope='session')
-def site():
-    "Build the site once with the real command; the build time is kept in artifacts/"
+def site(tmp_path_factory):
+    "Build the site once with the real command, as a fresh machine would (no npm, no network); the build time is kept in artifacts/"
     _need_browser()
     nbs, lessons = sorted((ROOT/'nbs').glob('*.ipynb')), course.lessons()  # as they were when the build started
+    env = _bare_env(tmp_path_factory.mktemp('home'))
+    for exe in ('npm', 'node', 'npx'): assert shutil.which(exe, path=env['PATH']) is None, f'{exe} is findable on the build PATH'
+    isolate = _no_network_prefix()
     t0 = time.perf_counter()
-    r = subprocess.run([tool('collab-course'), 'docs', '--quiet'], cwd=ROOT, capture_output=True, text=True)
+    r = subprocess.run(isolate + [tool('collab-course'), 'docs', '--quiet'], cwd=ROOT, capture_output=True, text=True, env=env)
     secs = time.perf_counter() - t0
     assert r.returncode == 0, r.stdout[-5000:] + r.stderr[-10000:]
+    how = 'in a network namespace with no network' if isolate else 'with network (unshare not allowed here), proxies pointing nowhere'
     ART.mkdir(exist_ok=True)
-    (ART/'docs_build_time.txt').write_text(f'{secs:.1f} s\n{r.stdout}{r.stderr}')
-    print(f'docs build: {secs:.1f} s')
-    return dict(dir=SITE, secs=secs, log=r.stdout + r.stderr, nbs=nbs, lessons=lessons)
+    (ART/'docs_build_time.txt').write_text(f'{secs:.1f} s, PATH={env["PATH"]} only, {how}\n{r.stdout}{r.stderr}')
+    print(f'docs build: {secs:.1f} s ({how})')
+    return dict(dir=SITE, secs=secs, log=r.stdout + r.stderr, nbs=nbs, lessons=lessons, isolated=bool(isolate), path=env['PATH'])
 
 @pytest.fixture(scope='session')
 def server(site):
@@ -116,11 +135,34 @@ def test_build_is_fast_and_complete(site):
     html = '\n'.join(p.read_text() for p in SITE.glob('*.html'))
     assert not re.search(r'^\s*#\|', re.sub(r'<[^>]+>', '', html), re.M), 'an nbdev `#|` directive shows on a page'
     assert 'cdn.jsdelivr' not in html and 'cdnjs' not in html, 'a page loads something from a CDN'
+    for f in ('require.js', 'widgets-config.js', 'html-manager/dist/embed-amd.js', 'mathjax/tex-mml-chtml.js'):
+        assert (SITE/'_static'/f).is_file(), f'_static/{f} is missing'
+
+def test_build_needs_no_npm_and_no_network(site):
+    "The build above ran with only the virtual environment on PATH: no npm, no node, nothing fetched from a JS registry"
+    assert site['path'] == str(BIN) and not any(shutil.which(e, path=site['path']) for e in ('npm', 'node', 'npx'))
+    assert 'npm' not in site['log'].lower(), site['log'][-3000:]
+    # with no network as well where the kernel allows `unshare` (it does here); artifacts/docs_build_time.txt says which
+
+VENDOR = ROOT/'vendor'
+
+def test_vendored_files_match_their_readme():
+    "Every file in vendor/ is listed in its README with package, version, licence and the SHA-256 it really has"
+    readme = (VENDOR/'README.md').read_text()
+    rows = {m[1]: m[2] for m in re.finditer(r'^\| `([^`]+)`[^\n]*\| `([0-9a-f]{64})` \|$', readme, re.M) if not m[1].endswith('.tgz')}
+    files = sorted(p.relative_to(VENDOR).as_posix() for p in VENDOR.rglob('*') if p.is_file())
+    shipped = [f for f in files if f != 'README.md' and 'LICENSE' not in f and 'NOTICES' not in f]
+    assert set(shipped) == set(rows), f'vendor/ holds {shipped}, its README lists {sorted(rows)}'
+    for f in shipped: assert hashlib.sha256((VENDOR/f).read_bytes()).hexdigest() == rows[f], f'vendor/{f} is not the file its README describes'
+    for lic in ('LICENSE.requirejs.txt', 'html-manager/LICENSE', 'html-manager/LICENSE.fontawesome.txt'):
+        assert lic in files and lic in readme, lic
+    assert sum((VENDOR/f).stat().st_size for f in files) < 5_000_000, 'vendor/ grew: keep only the files the pages load'
 
 _JS = """() => ({
   colab: [...document.querySelectorAll('a[href*="colab.research.google.com"]')].map(e => e.href),
   imgs: [...document.querySelectorAll('article img')].filter(e => e.complete && e.naturalWidth > 0).length,
   mjx: document.querySelectorAll('mjx-container').length,
+  math: document.querySelectorAll('article .math').length,
   widgets: document.querySelectorAll('article .jupyter-widgets').length,
   nav: [...document.querySelectorAll('nav.bd-docs-nav a.reference.internal')].map(e => e.getAttribute('href')),
   text: (document.querySelector('article') || document.body).innerText,
@@ -196,8 +238,11 @@ def test_api_reference_has_signatures_and_docments(visits):
 
     assert 'seed of the split and the shuffling' in text, 'docments (parameter comments) missing from the API reference'
 
-def test_math_renders_locally(visits):
+def test_math_renders_locally(site, visits):
     assert visits['95_docs.html']['mjx'] >= 1, 'MathJax did not render the formula on the docs page'
+    with_math = [p for p, v in visits.items() if v['math']]
+    assert [p for p in with_math if p.removesuffix('.html') in {nb.stem for nb in site['lessons']}], 'no lesson page has math to check'
+    for p in with_math: assert visits[p]['mjx'] >= 1, f'{p}: MathJax rendered none of its {visits[p]["math"]} formulas'
 
 def test_screenshots(visits):
     for fn in ('docs_home.png', 'docs_lesson.png'): assert (ART/fn).stat().st_size > 10_000
@@ -227,7 +272,7 @@ _WIDGET_NB = textwrap.dedent('''\
     out = w.Output()
     with out:
         plt.plot([1, 3, 2]); plt.show()
-    w.VBox([slider, out])''')
+    w.VBox([slider, w.Button(description='train', icon='check'), out])''')
 
 @pytest.fixture(scope='session')
 def mini_site(tmp_path_factory):
@@ -247,7 +292,7 @@ def mini_site(tmp_path_factory):
     NotebookClient(nb, timeout=120, kernel_name='python3', resources={'metadata': {'path': str(root)}}).execute()
     assert nb.metadata['widgets']['application/vnd.jupyter.widget-state+json']['state'], 'nbclient kept no widget state'
     nbformat.write(idx, root/'nbs'/'index.ipynb'); nbformat.write(nb, root/'nbs'/'01_widgets.ipynb')
-    docs.build_docs(path=str(root), cache=str(ROOT/'.docs_cache'), quiet=True)
+    docs.build_docs(path=str(root), quiet=True)  # a site outside this repository: the library's vendor/ is used
     s = _Server(root/'_docs')
     yield s.url
     s.close()
@@ -260,8 +305,12 @@ def test_widgets_render_from_saved_state_offline(pw, mini_site):
         val = pg.inner_text('article .widget-readout')
         imgs = pg.eval_on_selector_all('article .jupyter-widgets img, article .widget-output img', 'els => els.filter(e => e.naturalWidth > 0).length')
         mjx = pg.eval_on_selector_all('mjx-container', 'els => els.length')
+        pg.wait_for_function('document.fonts.check(\'900 16px "Font Awesome 5 Free"\')', timeout=10000)  # the button's icon
+        fonts = pg.evaluate("performance.getEntriesByType('resource').map(e => e.name).filter(n => /\\.(woff2?|ttf|eot|otf)(\\?|$)/.test(n))")
         ART.mkdir(exist_ok=True); pg.screenshot(path=str(ART/'docs_widgets_fixture.png'))
         assert status == 200 and val.strip() == '3' and imgs >= 1 and mjx >= 1
         assert not errs and not bad, errs + bad
+        icon = [f for f in fonts if '/_static/html-manager/dist/' in f]
+        assert icon and all(f.endswith('.woff2') for f in icon), f'icon font requests: {fonts}'
         assert not b.blocked, b.blocked
     finally: b.close()
