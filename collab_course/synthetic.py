@@ -7,10 +7,12 @@ Docs: https://collab-course.github.io/collab_course/synthetic.html.md"""
 # %% ../nbs/00a_synthetic.ipynb #a84cdf14
 from __future__ import annotations
 import numpy as np, pandas as pd
+from collections import namedtuple
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['GENRES', 'OCCUPATIONS', 'PLANTED_FILE', 'synthetic_movielens', 'load_planted']
+__all__ = ['GENRES', 'OCCUPATIONS', 'PLANTED_FILE', 'ML25M_SHAPE', 'Ratings', 'synthetic_movielens', 'load_planted', 'ml25m_like',
+           'synthetic_ratings']
 
 # %% ../nbs/00a_synthetic.ipynb #cc4ee9a9
 GENRES = ['unknown', 'Action', 'Adventure', 'Animation', "Children's", 'Comedy', 'Crime', 'Documentary',
@@ -207,3 +209,60 @@ def load_planted(path:str|Path, # a folder written by `synthetic_movielens`
     if not fn.exists(): raise FileNotFoundError(f'{fn} not found: only data written by `synthetic_movielens` has a planted truth.')
     df = pd.read_csv(fn, sep='\t', comment='#')
     return tuple(df[df.kind==k].drop(columns='kind').set_index('id') for k in ('user', 'movie'))
+
+# %% ../nbs/00a_synthetic.ipynb #fd75848d
+ML25M_SHAPE = dict(n_users=162_541, n_items=59_047, n_ratings=25_000_095)  # users, movies and ratings of MovieLens 25M
+
+# %% ../nbs/00a_synthetic.ipynb #8587de57
+def ml25m_like(n_ratings:int, # ratings wanted
+              )->dict:        # `n_users`, `n_items`, `n_ratings` for `synthetic_ratings`
+    "A shape with `n_ratings` ratings scaled from MovieLens 25M: users in proportion, movies by the square root"
+    f = n_ratings/ML25M_SHAPE['n_ratings']
+    return dict(n_users=max(1, round(ML25M_SHAPE['n_users']*f)), n_items=max(1, round(ML25M_SHAPE['n_items']*f**0.5)),
+                n_ratings=n_ratings)
+
+# %% ../nbs/00a_synthetic.ipynb #b75b8cd7
+def _distinct_keys(rng, counts, cdf, max_rounds=60):
+    "Sorted distinct keys `user*n_items + item`, `counts[u]` per user, items drawn from the cumulative `cdf`"
+    n_items, keys, need = len(cdf), np.empty(0, np.int64), counts
+    for r in range(max_rounds):
+        u = np.repeat(np.arange(len(counts), dtype=np.int64), need)
+        i = np.minimum(np.searchsorted(cdf, rng.random(len(u)), side='right'), n_items-1)
+        if r: uni = rng.random(len(u)) < min(1., r/10); i[uni] = rng.integers(0, n_items, uni.sum())
+        keys = np.concatenate([keys, u*n_items + i]); keys.sort(kind='stable')
+        keys = keys[np.r_[True, keys[1:] != keys[:-1]]]
+        need = counts - np.bincount(keys//n_items, minlength=len(counts))
+        if not need.any(): return keys
+    raise RuntimeError('could not draw enough distinct movies per user; lower n_ratings or raise n_items')
+
+# %% ../nbs/00a_synthetic.ipynb #77fffa6c
+Ratings = namedtuple('Ratings', 'user item rating n_users n_items')
+
+# %% ../nbs/00a_synthetic.ipynb #048156ec
+def synthetic_ratings(n_users:int, n_items:int, n_ratings:int, # the shape (see `ml25m_like`)
+                      n_factors:int=8,     # planted tastes per user and movie
+                      seed:int=0,          # same seed (and `chunk`), same arrays
+                      min_per_user:int=20, # fewest ratings per user, as in MovieLens
+                      step:float=1.,       # rounding step of the ratings (0.5 for half stars)
+                      noise:float=0.7,     # standard deviation of the planted noise
+                      chunk:int=2**21,     # ratings drawn per block
+                     )->Ratings:           # int32 `user`, `item` (from 0), float32 `rating`, and the sizes
+    "Ratings drawn from a planted bias + factor model, as compact arrays"
+    rng = np.random.default_rng(seed); s = (0.35/n_factors)**0.25  # the dot product's variance is 0.35
+    uf, vf = (rng.normal(0, s, (n, n_factors)).astype(np.float32) for n in (n_users, n_items))
+    ub, ib = rng.normal(0, 0.35, n_users).astype(np.float32), rng.normal(0, 0.45, n_items).astype(np.float32)
+    pop = np.exp(1.3*rng.normal(size=n_items) + 0.7*ib/0.45)
+    cdf = np.cumsum(0.95*pop/pop.sum() + 0.05/n_items); cdf /= cdf[-1]
+    counts = _user_counts(rng, n_users, n_items, n_ratings, min_per_user)
+    cum = np.r_[0, np.cumsum(counts)]
+    user, item, rating = np.empty(n_ratings, np.int32), np.empty(n_ratings, np.int32), np.empty(n_ratings, np.float32)
+    a = 0
+    while a < n_users:
+        b = max(a+1, int(np.searchsorted(cum, cum[a]+chunk, side='right'))-1)
+        keys = _distinct_keys(rng, counts[a:b], cdf)
+        u, i = (keys//n_items + a).astype(np.int32), (keys % n_items).astype(np.int32)
+        score = 3.4 + ub[u] + ib[i] + np.einsum('ij,ij->i', uf[u], vf[i]) + noise*rng.standard_normal(len(u), np.float32)
+        user[cum[a]:cum[b]], item[cum[a]:cum[b]] = u, i
+        rating[cum[a]:cum[b]] = np.clip(np.rint(score/step)*step, 1, 5)
+        a = b
+    return Ratings(user, item, rating, n_users, n_items)
