@@ -6,8 +6,9 @@ Docs: https://collab-course.github.io/collab_course/quickstart.html.md"""
 
 # %% ../nbs/97_quickstart.ipynb #ce7616a9
 from __future__ import annotations
-import sys, shutil, subprocess
+import sys, shutil, subprocess, time
 from pathlib import Path
+import torch
 from fastcore.script import call_parse, store_true
 import collab_course
 
@@ -23,13 +24,36 @@ def _pick_title(vocab:list, ratings, title:str)->str:
     print(f'{title!r} is not in this data set: using the most rated title, {alt!r}.')
     return alt
 
-# %% ../nbs/97_quickstart.ipynb #f3b3e123
+# %% ../nbs/97_quickstart.ipynb #c7d932c9
+def _from_dotbias(m)->'DotProductBias':
+    "A `DotProductBias` with the weights of the fast trainer's `DotBias` `m`"
+    from collab_course.models import DotProductBias
+    nu, nf = m.n_users, m.n_factors
+    out = DotProductBias(nu, len(m.w)-nu, n_factors=nf, y_range=m.y_range)
+    with torch.no_grad():
+        for emb, rows, cols in ((out.user_factors, slice(None, nu), slice(None, nf)), (out.user_bias, slice(None, nu), slice(nf, None)),
+                                (out.movie_factors, slice(nu, None), slice(None, nf)), (out.movie_bias, slice(nu, None), slice(nf, None))):
+            emb.weight.copy_(m.w[rows, cols])
+    return out.eval()
+
+# %% ../nbs/97_quickstart.ipynb #319faf5f
+def _train_fast(dls, epochs:int, seed:int)->tuple:
+    "`DotBias` trained by `fit_fast` with the `FAST` recipe (`epochs` replaces its 4); (model, valid MSE, seconds)"
+    from collab_course.fast import split_from_dls, DotBias, fit_fast, FAST
+    data = split_from_dls(dls)
+    torch.manual_seed(seed); m = DotBias(data.n_users, data.n_items)
+    t0 = time.perf_counter(); hist = fit_fast(m, data, **{**FAST, 'n_epoch': epochs}, seed=seed)
+    return _from_dotbias(m), hist[-1][1], time.perf_counter()-t0
+
+# %% ../nbs/97_quickstart.ipynb #eb996c24
 @call_parse
-def quickstart(epochs:int=5,  # epochs of one-cycle training (the chapter uses 5)
-               seed:int=42,   # seed of the split, the initialisation and the shuffling
+def quickstart(epochs:int=None, # epochs of one-cycle training; default: 5 (the chapter's), 4 with --fast
+               seed:int=42,     # seed of the split, the initialisation and the shuffling
                out:str='quickstart_pca.png',  # where to write the PCA map of the movies (PNG)
-               title:str='Silence of the Lambs, The (1991)'):  # movie to find neighbours of; the most rated one if absent
+               title:str='Silence of the Lambs, The (1991)', # movie to find neighbours of; the most rated one if absent
+               fast:store_true=False): # train with the whole-tensor trainer's one-second recipe instead of fastai's Learner
     "Train the chapter's model on MovieLens 100K and print its biases, similar movies and a PCA map"
+    if epochs is None: epochs = 4 if fast else 5
     if epochs < 1: raise ValueError(f'epochs={epochs}: train for at least 1 epoch.')
     from collab_course.data import movielens_path, load_ratings, describe_source
     from collab_course.train import collab_dls, train, final_losses
@@ -40,9 +64,14 @@ def quickstart(epochs:int=5,  # epochs of one-cycle training (the chapter uses 5
     ratings = load_ratings(path)
     dls = collab_dls(ratings, seed=seed)
     vocab = list(dls.classes['title'])
-    print(f'Training DotProductBias (50 factors, weight decay 0.1) for {epochs} epoch(s) on {len(dls.train_ds):,} ratings...')
-    learn = train(DotProductBias(len(dls.classes['user']), len(vocab), n_factors=50), dls, n_epoch=epochs, wd=0.1, seed=seed)
-    print(f'\nValidation MSE: {final_losses(learn)[1]:.3f}')
+    how = 'the fast trainer (batches of 1,024, weight decay 0.6)' if fast else "fastai's Learner (weight decay 0.1)"
+    print(f'Training DotProductBias (50 factors) with {how} for {epochs} epoch(s) on {len(dls.train_ds):,} ratings...')
+    t0 = time.perf_counter()
+    if fast: learn, valid, secs = _train_fast(dls, epochs, seed)
+    else:
+        learn = train(DotProductBias(len(dls.classes['user']), len(vocab), n_factors=50), dls, n_epoch=epochs, wd=0.1, seed=seed)
+        valid, secs = final_losses(learn)[1], time.perf_counter()-t0
+    print(f'\nValidation MSE: {valid:.3f} after {secs:.1f} s of training')
     for head,low in (('Highest', False), ('Lowest', True)):
         print(f'\n{head} movie biases:')
         for t,b in top_biases(learn, vocab, n=5, lowest=low).items(): print(f'  {b:+.3f}  {t}')
@@ -54,7 +83,7 @@ def quickstart(epochs:int=5,  # epochs of one-cycle training (the chapter uses 5
     plot_pca(coords, explained=explained).savefig(out, dpi=80, bbox_inches='tight')
     print(f'\nPCA map of the 1,000 most rated movies written to {out}')
 
-# %% ../nbs/97_quickstart.ipynb #0af1a434
+# %% ../nbs/97_quickstart.ipynb #738f48fc
 def _lab_cmd(nbs:str|Path=None, # folder to open; default: `nbs/` of the source checkout
              port:int=None,     # port of the server; default: JupyterLab's
              no_browser:bool=False)->list: # don't open a browser
@@ -67,7 +96,7 @@ def _lab_cmd(nbs:str|Path=None, # folder to open; default: `nbs/` of the source 
     if exe is None: raise FileNotFoundError('JupyterLab is not installed: `pip install jupyterlab` (or `pip install -e ".[dev]"`).')
     return [exe, 'lab', f'--ServerApp.root_dir={nbs}'] + ([f'--port={port}'] if port else []) + (['--no-browser'] if no_browser else [])
 
-# %% ../nbs/97_quickstart.ipynb #fceb8368
+# %% ../nbs/97_quickstart.ipynb #5b4f7452
 @call_parse
 def lab(port:int=None,             # port of the server; default: JupyterLab's
         no_browser:store_true=False): # don't open a browser
