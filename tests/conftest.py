@@ -10,6 +10,26 @@ def tool(name):
     p = BIN/name
     return str(p) if p.exists() else shutil.which(name)
 
+CHROMIUM = '/usr/bin/chromium'
+ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+        '--disable-sync', '--no-first-run']
+
+def need_browser():
+    "Skip where Debian's chromium is missing on a developer's machine; fail under CI, whose script installs it"
+    msg = f'{CHROMIUM} is missing: apt-get install -y chromium chromium-driver (.ci/run does this)'
+    if Path(CHROMIUM).exists(): return
+    if os.environ.get('CI'): pytest.fail(msg)
+    pytest.skip(msg)
+
+@pytest.fixture(scope='session')
+def pw():
+    "One Playwright driver for the whole session: its sync API refuses a second one while the first runs"
+    need_browser()
+    from playwright.sync_api import sync_playwright
+    p = sync_playwright().start()
+    yield p
+    p.stop()
+
 @pytest.fixture
 def artifacts():
     "Folder for files a test leaves for people to look at (screenshots...)"

@@ -6,23 +6,14 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit, unquote
 import nbformat, pytest
-from conftest import ROOT, BIN, tool, _Server
+from conftest import ROOT, BIN, CHROMIUM, ARGS, tool, need_browser, _Server
 sys.path.insert(0, str(ROOT/'tools'))
 import course
 from collab_course import docs
 
-CHROMIUM = '/usr/bin/chromium'
-ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-        '--disable-sync', '--no-first-run']
 BUILD_LIMIT_S = 300
 SITE = ROOT/'_docs'
 ART = ROOT/'artifacts'
-
-def _need_browser():
-    if Path(CHROMIUM).exists(): return
-    msg = f'{CHROMIUM} is missing: apt-get install -y chromium chromium-driver (.ci/run does this)'
-    if os.environ.get('CI'): pytest.fail(msg)
-    pytest.skip(msg)
 
 UNSHARE = '/usr/bin/unshare'
 
@@ -41,7 +32,7 @@ def _bare_env(home:Path)->dict:
 @pytest.fixture(scope='session')
 def site(tmp_path_factory):
     "Build the site once with the real command, as a fresh machine would (no npm, no network); the build time is kept in artifacts/"
-    _need_browser()
+    need_browser()
     nbs, lessons = sorted((ROOT/'nbs').glob('*.ipynb')), course.lessons()  # as they were when the build started
     env = _bare_env(tmp_path_factory.mktemp('home'))
     for exe in ('npm', 'node', 'npx'): assert shutil.which(exe, path=env['PATH']) is None, f'{exe} is findable on the build PATH'
@@ -61,15 +52,6 @@ def server(site):
     s = _Server(site['dir'])
     yield s.url
     s.close()
-
-@pytest.fixture(scope='session')
-def pw():
-    "One Playwright driver for the session (its sync API allows only one at a time)"
-    _need_browser()
-    from playwright.sync_api import sync_playwright
-    p = sync_playwright().start()
-    yield p
-    p.stop()
 
 class Browser:
     "Headless Chromium; every request that is not to the loopback server is blocked and recorded"
@@ -277,7 +259,7 @@ _WIDGET_NB = textwrap.dedent('''\
 @pytest.fixture(scope='session')
 def mini_site(tmp_path_factory):
     "A two-page site whose lesson holds an executed slider and an Output widget with a plot"
-    _need_browser()
+    need_browser()
     from nbclient import NotebookClient
     root = tmp_path_factory.mktemp('mini')
     (root/'pyproject.toml').write_text('[project]\nname = "mini-site"\n[project.urls]\nRepository = "https://github.com/me/mini"\n'

@@ -4,22 +4,11 @@ JavaScript error on the page. Screenshots go to artifacts/."""
 import json, os, re, shutil, socket, subprocess, sys, time, secrets, urllib.request
 from pathlib import Path
 import nbformat, pytest
-from conftest import ROOT, tool
+from conftest import ROOT, CHROMIUM, ARGS, tool, need_browser
 
-CHROMIUM = '/usr/bin/chromium'
-ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-        '--disable-sync', '--no-first-run']
 RUN_LIMIT_S = 900   # the lesson trains one model (about a minute on 2 free cores, several on a loaded machine)
 NB = ROOT/'nbs'/'14_explore.ipynb'
 EXPLORERS = ['cc-bias-explorer', 'cc-pca-explorer', 'cc-similar-explorer', 'cc-playground']
-
-def _need_browser():
-    try: import playwright  # noqa: F401
-    except ImportError: pytest.skip('playwright is not installed: pip install playwright==1.65.2')
-    if Path(CHROMIUM).exists(): return
-    msg = f'{CHROMIUM} is missing: apt-get install -y chromium (.ci/run does this)'
-    if os.environ.get('CI'): pytest.fail(msg)
-    pytest.skip(msg)
 
 def _free_port()->int:
     with socket.socket() as s: s.bind(('127.0.0.1', 0)); return s.getsockname()[1]
@@ -27,7 +16,7 @@ def _free_port()->int:
 @pytest.fixture
 def lab(tmp_path):
     "JupyterLab on loopback over a temp copy of the lesson, token auth, isolated settings; yields its URL"
-    _need_browser()
+    need_browser()
     root = tmp_path/'nbs'; root.mkdir()
     nb = nbformat.read(NB, as_version=4)
     for c in nb.cells:  # start from a blank page: the test must see what running the cells produces
@@ -91,11 +80,11 @@ def _changes(page, cls, act, timeout_s=60)->tuple:
         page.wait_for_timeout(250)
     return before, _state(page, cls)
 
-def test_explorers_in_jupyterlab(lab, artifacts):
-    from playwright.sync_api import sync_playwright, TimeoutError as PWTimeout
+def test_explorers_in_jupyterlab(pw, lab, artifacts):
+    from playwright.sync_api import TimeoutError as PWTimeout
     errors = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)  # on the session's one Playwright driver
+    try:
         page = browser.new_page(viewport={'width': 1400, 'height': 1000})
         page.on('pageerror', lambda e: errors.append(str(e)))
         page.on('console', lambda m: errors.append(f'console {m.type}: {m.text}') if m.type == 'error' else None)
@@ -164,7 +153,7 @@ def test_explorers_in_jupyterlab(lab, artifacts):
         changed['playground'] = _changes(page, 'cc-playground', keys)
         shot('cc-playground')
         page.screenshot(path=str(artifacts/'explore_end.png'), full_page=False)
-        browser.close()
+    finally: browser.close()
     (artifacts/'explore_browser.txt').write_text(f'run all cells: {run_s:.0f} s\n' +
         ''.join(f'{k}: changed={a != b}\n' for k,(b,a) in changed.items()) + ''.join(f'error: {e}\n' for e in errors) +
         ''.join(f'answered locally (no internet): {u}\n' for u in outside) + ''.join(f'dialog accepted: {d}\n' for d in dialogs))
