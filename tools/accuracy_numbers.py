@@ -6,7 +6,7 @@ Writes one row per (split, step, seed) to `nbs/accuracy_numbers.csv`: validation
 
     COLLAB_COURSE_DATA=/work/shared/data/ml-100k OMP_NUM_THREADS=1 .venv/bin/python tools/accuracy_numbers.py --seeds 0 1 2 3 4
 
-About 10 minutes on one busy CPU core for 5 seeds.
+About 15 minutes on one CPU core for 5 seeds.
 """
 from __future__ import annotations
 import argparse, time, warnings
@@ -28,7 +28,9 @@ def _chapter(data, seed):
 STEPS = {'chapter':       lambda d, s: _chapter(d, s),
          'chapter_seed2': lambda d, s: _chapter(d, s+100),
          'mf128':         lambda d, s: fit_mf(d, seed=s),
+         'autorec_e100':  lambda d, s: fit_autorec(d, seed=s, **{**ACCURATE['ae'], 'n_epoch': 100}),
          'autorec':       lambda d, s: fit_autorec(d, seed=s, **ACCURATE['ae']),
+         'autorec_e200':  lambda d, s: fit_autorec(d, seed=s, **{**ACCURATE['ae'], 'n_epoch': 200}),
          'chapter_avg2':  ('chapter', 'chapter_seed2', 0.5),
          'blend':         ('autorec', 'chapter', ACCURATE['w_ae'])}
 
