@@ -39,9 +39,17 @@ def fit_mf(data:Split,           # from `split_from_dls` or `split_from_frames`
 # %% ../nbs/18_accuracy.ipynb #68416f28
 class ObservedRatings:
     "The places of the training ratings in the item x user matrix, in CSR layout (and in its transpose's)"
-    def __init__(self, items, users, ratings, n_items:int, n_users:int):
+    def __init__(self, items,       # item index of each rating
+                 users,             # user index of each rating
+                 ratings,           # the ratings, as floats
+                 n_items:int, n_users:int): # the matrix's shape
         self.items, self.users, self.ratings, self.shape = items, users, ratings, (n_items, n_users)
-        self._rows, self._cols = self._layout(items, users, n_items, n_users), self._layout(users, items, n_users, n_items)
+        for name, v, n in (('item', items, n_items), ('user', users, n_users)):
+            if len(v) and (v.min() < 0 or v.max() >= n):
+                k = int(((v < 0) | (v >= n)).nonzero()[0]); raise IndexError(f'rating {k}: {name} index {int(v[k])} is outside 0..{n-1}')
+        self._csr, self._csr_t = self._layout(items, users, n_items, n_users), self._layout(users, items, n_users, n_items)
+        _, pair, count = torch.unique(items*n_users + users, return_inverse=True, return_counts=True)
+        self.inputs = ratings / count[pair]  # a pair rated twice enters the input once, as the mean of its ratings
 
     @staticmethod
     def _layout(r, c, n_r, n_c):
@@ -51,7 +59,7 @@ class ObservedRatings:
 
     def matrix(self, values, t:bool=False):
         "Sparse matrix holding `values[k]` at the place of rating k; its transpose (user x item) if `t`"
-        crow, col, order = self._cols if t else self._rows
+        crow, col, order = self._csr_t if t else self._csr
         with warnings.catch_warnings():  # PyTorch warns once that its CSR support is "beta"; the layout is ours and valid
             warnings.simplefilter('ignore', UserWarning)
             return torch.sparse_csr_tensor(crow, col, values[order], self.shape[::-1] if t else self.shape, check_invariants=False)
@@ -60,9 +68,9 @@ class ObservedRatings:
 class _Encode(torch.autograd.Function):
     "`R @ W.T` with R the sparse matrix of the training ratings"
     @staticmethod
-    def forward(ctx, W, obs): ctx.obs = obs; return obs.matrix(obs.ratings) @ W.t()
+    def forward(ctx, W, obs): ctx.obs = obs; return obs.matrix(obs.inputs) @ W.t()
     @staticmethod
-    def backward(ctx, g): return (ctx.obs.matrix(ctx.obs.ratings, t=True) @ g).t(), None
+    def backward(ctx, g): return (ctx.obs.matrix(ctx.obs.inputs, t=True) @ g).t(), None
 
 class _Decode(torch.autograd.Function):
     "`H @ W.T + b` at the places of the training ratings only"
@@ -76,7 +84,7 @@ class _Decode(torch.autograd.Function):
         gb = torch.zeros(W.shape[0], dtype=g.dtype).index_add_(0, obs.users, g)
         return obs.matrix(g) @ W, obs.matrix(g, t=True) @ H, gb, None
 
-# %% ../nbs/18_accuracy.ipynb #766800bb
+# %% ../nbs/18_accuracy.ipynb #e5cfa313
 def fit_autorec(data:Split,       # from `split_from_dls` or `split_from_frames`
                 n_hidden:int=500, # size of the code of each item
                 lam:float=100.,   # L2 penalty on the weights (relative to the sum of squared errors)
@@ -94,14 +102,14 @@ def fit_autorec(data:Split,       # from `split_from_dls` or `split_from_frames`
         sse = (_Decode.apply(H, dec.weight, dec.bias, obs) - obs.ratings).square().sum()
         loss = (sse + lam/2*(enc.weight.square().sum() + dec.weight.square().sum()))/len(obs.ratings)
         opt.param_groups[0].update(lr=lrs[k], betas=(moms[k], 0.99)); opt.zero_grad(); loss.backward(); opt.step()
-    with torch.no_grad(): out = dec(torch.sigmoid(obs.matrix(obs.ratings) @ enc.weight.t() + enc.bias)).clamp(1, 5)
+    with torch.no_grad(): out = dec(torch.sigmoid(obs.matrix(obs.inputs) @ enc.weight.t() + enc.bias)).clamp(1, 5)
     return lambda x: out[x[:,1], x[:,0]]
 
-# %% ../nbs/18_accuracy.ipynb #95a8b693
+# %% ../nbs/18_accuracy.ipynb #70b58c46
 ACCURATE = dict(model=dict(n_factors=50, y_range=(0, 5.5)), fit=dict(bs=64, n_epoch=5, lr=5e-3, wd=0.1), # the chapter's
                 ae=dict(n_hidden=500, lam=100., n_epoch=150, lr=0.02), w_ae=0.6)  # about 25 s on one CPU core
 
-# %% ../nbs/18_accuracy.ipynb #4a59ce0d
+# %% ../nbs/18_accuracy.ipynb #2b951a7b
 def fit_accurate(data:Split,      # from `split_from_dls` or `split_from_frames`
                  seed:int=0,      # seed of both models
                  recipe:dict=None, # default: `ACCURATE`
