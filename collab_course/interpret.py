@@ -7,13 +7,14 @@ Docs: https://collab-course.github.io/collab_course/interpret.html.md"""
 # %% ../nbs/10_interpret.ipynb #fa66e861
 from __future__ import annotations
 import difflib, warnings
+from collections import namedtuple
 import numpy as np, pandas as pd, torch
 from torch import nn
 from .train import check_ratings
 
 # %% auto #0
-__all__ = ['INIT_STD', 'item_factors', 'item_bias', 'top_biases', 'bias_table', 'bias_vs_mean', 'most_rated', 'pca', 'plot_pca',
-           'similar']
+__all__ = ['ModelParts', 'INIT_STD', 'model_parts', 'item_factors', 'item_bias', 'top_biases', 'bias_table', 'bias_vs_mean',
+           'most_rated', 'pca', 'plot_pca', 'similar']
 
 # %% ../nbs/10_interpret.ipynb #ed0db1f1
 _LAYOUTS = (  # (item factors, item bias, user factors, user bias) attribute names
@@ -34,6 +35,21 @@ def _parts(model)->dict:
                         user=_tensor(getattr(m, us, None)), user_bias=_tensor(getattr(m, ub or '', None)), name=type(m).__name__)
     raise TypeError(f'{type(m).__name__} is not a collaborative filtering model this module knows: expected one with '
                     '`movie_factors` (DotProduct...), `i_weight` (EmbeddingDotBias), `item_factors` (CollabNN) or two `embeds` (EmbeddingNN).')
+
+# %% ../nbs/10_interpret.ipynb #a1c0de02
+ModelParts = namedtuple('ModelParts', 'user_factors user_bias item_factors item_bias name')
+ModelParts.__doc__ = "A model's user and item factors and biases (`None` where absent), detached, on the CPU"
+
+def model_parts(model, # a model of the course or fastai's, or a `Learner` holding one
+               )->ModelParts:
+    "The factors and biases of `model`, whatever attribute names it keeps them under"
+    m = model if isinstance(model, nn.Module) else getattr(model, 'model', model)
+    if isinstance(getattr(m, 'w', None), nn.Parameter) and hasattr(m, 'n_users'):  # the fast trainer's `DotBias`
+        w, nu, nf = _tensor(m.w), m.n_users, m.n_factors
+        return ModelParts(w[:nu,:nf], w[:nu,nf], w[nu:,:nf], w[nu:,nf], type(m).__name__)
+    p = _parts(m)
+    flat = lambda b: None if b is None else b.reshape(-1)
+    return ModelParts(p['user'], flat(p['user_bias']), p['item'], flat(p['item_bias']), p['name'])
 
 # %% ../nbs/10_interpret.ipynb #cfee8808
 def item_factors(model, # a model of the course or fastai's, or a `Learner` holding one
