@@ -289,9 +289,11 @@ def _influence(self:RateMovies, rated:dict)->pd.Series:
     k, p = len(rows), self.parts
     X = solve_fold_in(p.item_factors.double(), None if p.item_bias is None else p.item_bias.double(),
                       rows.expand(k, k), stars.expand(k, k), ~torch.eye(k, dtype=torch.bool), self.prior, self.lam, self.y_range)
-    preds = self._predict(X)
-    top = set(self.recs.index)
-    return pd.Series([len(top - set(self._top(preds.iloc[i], rated).index)) for i in range(k)], index=list(rated)).sort_values(ascending=False, kind='stable')
+    P = torch.tensor(self._predict(X).to_numpy())
+    P[:, [i for i, t in enumerate(self.cands) if t in rated]] = -torch.inf   # rated titles are never recommended
+    now = torch.tensor([self.cands.index(t) for t in self.recs.index])
+    kept = (P.topk(len(now), dim=1).indices[:, :, None] == now).any(1).sum(1)
+    return pd.Series((len(now) - kept).numpy(), index=list(rated)).sort_values(ascending=False, kind='stable')
 
 @patch
 def _moved(self:RateMovies, rated:dict)->str:
@@ -342,4 +344,4 @@ def _draw(self:RateMovies, rated:dict):
         self.dynamic.append(ax.scatter(self.coords.PC1[shown], self.coords.PC2[shown], s=40, c=col, edgecolors='k'))
     cv.restore_region(self.bg)
     for a in self.dynamic: ax.draw_artist(a)
-    buf = io.BytesIO(); Image.fromarray(np.asarray(cv.buffer_rgba())).save(buf, format='png'); self.plot.value = buf.getvalue()
+    buf = io.BytesIO(); Image.fromarray(np.asarray(cv.buffer_rgba())).save(buf, format='png', compress_level=1); self.plot.value = buf.getvalue()
