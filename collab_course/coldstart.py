@@ -231,7 +231,7 @@ class RateMovies(Explorer):
         if not self._guard(setup): return
         for t in self.titles:
             b = W.ToggleButtons(options=[('skip', 0)] + [(str(s), s) for s in range(1, 6)], value=0,
-                                style={'button_width': '34px'}, layout=W.Layout(width='auto'))
+                                style={'button_width': '42px'}, layout=W.Layout(width='auto'))
             self.stars[t] = b
         self.rows.children = [W.HBox([W.HTML(f'<span style="display:inline-block;width:250px">{html.escape(t)}</span>'), b])
                               for t,b in self.stars.items()]
@@ -303,7 +303,7 @@ def _moved(self:RateMovies, rated:dict)->str:
            f'{len(went)} left.' if old else '')
     if rated:
         inf = self._influence(rated).iloc[:3]
-        msg += ' Ratings that shape the list most: ' + '; '.join(f'{t} ({rated[t]} stars: {c} of {self.n} titles would change without it)'
+        msg += ' Ratings that shape the list most: ' + '; '.join(f'{t} ({rated[t]} star{"s" if rated[t] > 1 else ""}: {c} of {self.n} titles would change without it)'
                                                                  for t,c in inf.items()) + '.'
     return f'<p style="max-width:420px">{html.escape(msg)}</p>'
 
