@@ -143,7 +143,7 @@ def recommend(model,            # a dot-product model of the course or fastai's,
     p, yr = _model_info(model)
     z = p.item_factors.double() @ u.vector + (0 if u.bias is None else p.item_bias.double() + u.bias)
     pred = pd.Series((z if yr is None else yr[0] + (yr[1] - yr[0])*torch.sigmoid(z)).numpy(), index=vocab)
-    done = set(rated[ 'title'] if isinstance(rated, pd.DataFrame) else rated) | {'#na#'}
+    done = set(rated['title'] if isinstance(rated, pd.DataFrame) else rated) | {'#na#'}
     keep = [t for t in (vocab if candidates is None else candidates) if t not in done]
     s = pred[keep].sort_values(ascending=False, kind='stable').iloc[:n]
     return pd.DataFrame({'title': s.index, 'prediction': s.to_numpy()})
