@@ -31,7 +31,8 @@ def fit_round(user:np.ndarray, item:np.ndarray, rating:np.ndarray, # the ratings
     return model, hist[-1][1]
 
 # %% ../nbs/15a_feedback_loops.ipynb #067d0dbe
-def scores(model)->np.ndarray: # users x items
+def scores(model, # a trained `DotBias` (or any model `model_parts` reads)
+          )->np.ndarray: # users x items
     "Every user's predicted score for every item, before the sigmoid (which keeps the order)"
     p = model_parts(model)
     return (p.user_factors @ p.item_factors.T + p.user_bias[:,None] + p.item_bias[None]).numpy()

@@ -150,7 +150,7 @@ def load_grid(path:str|Path=None, # a CSV written by `tools/feedback_grid.py` (d
 def _png(fig:Figure)->bytes:
     buf = io.BytesIO(); fig.savefig(buf, format='png', dpi=72); return buf.getvalue()
 
-MITIGATIONS = {'explore': 'exploration slots', 'cap': 'cap on one user\'s ratings in training'}
+MITIGATIONS = {'explore': 'exploration slots', 'cap': 'rating cap per user'}  # the cap limits one user's ratings in training
 
 # %% ../nbs/00g_feedback_lib.ipynb #e77a10ff
 class FeedbackExplorer(Explorer):
@@ -160,7 +160,8 @@ class FeedbackExplorer(Explorer):
         opts = lambda c: sorted(self.grid[c].unique().tolist())
         self.group = W.SelectionSlider(options=opts('group'), description='group size')
         self.activity = W.SelectionSlider(options=opts('activity'), description='activity ×')
-        self.mitigation = W.ToggleButtons(options=[(MITIGATIONS[m], m) for m in MITIGATIONS], description='mitigation')
+        self.mitigation = W.ToggleButtons(options=[(MITIGATIONS[m], m) for m in MITIGATIONS], description='mitigation',
+                                          style={'button_width': '150px'})
         self.level = W.SelectionSlider(options=opts('level'), description='strength')
         self.info, self.plot = W.HTML(), W.Image(format='png')
         self._init_box([W.HBox([self.group, self.activity]), W.HBox([self.mitigation, self.level]), self.info, self.plot], 'cc-feedback')
@@ -173,7 +174,9 @@ class FeedbackExplorer(Explorer):
     def controls(self)->list: return [self.group, self.activity, self.mitigation, self.level]
 
 # %% ../nbs/00g_feedback_lib.ipynb #fa446e73
-def _run(self:FeedbackExplorer, level:int)->pd.DataFrame:
+def _run(self:FeedbackExplorer,
+         level:int, # mitigation strength (0: none)
+        )->pd.DataFrame: # its rows, round 0 first
     "The rows of the run the controls select, at mitigation strength `level` (0: none)"
     g = self.grid
     sel = (g.group == self.group.value) & (g.activity == self.activity.value) & (g.level == level)
