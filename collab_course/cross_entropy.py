@@ -37,9 +37,9 @@ def stars_to_classes(ratings:pd.DataFrame, # one row per rating, whole stars
     "Stars 1..`n_classes` as the classes 0..`n_classes`-1 that cross-entropy expects"
     r = ratings[rating]; bad = ~r.isin(range(1, n_classes+1))
     if bad.any():
-        j = np.flatnonzero(bad.to_numpy())[0]; v, i = r.iloc[j], ratings.index[j]
-        raise ValueError(f'{int(bad.sum())} rating(s) are not whole stars 1..{n_classes}, first {getattr(v, "item", lambda: v)()!r} '
-                         f'at index {getattr(i, "item", lambda: i)()!r}: classes need whole stars; round or drop them first')
+        j = np.flatnonzero(bad.to_numpy())[0]; v, i = (x.item() if isinstance(x, np.generic) else x for x in (r.iloc[j], ratings.index[j]))
+        raise ValueError(f'{int(bad.sum())} rating(s) are not whole stars 1..{n_classes}, first {v!r} at index {i!r}: '
+                         'classes need whole stars; round or drop them first')
     return ratings.assign(**{rating: (r - 1).astype('int64')})
 
 # %% ../nbs/21_cross_entropy.ipynb #80946945
