@@ -7,7 +7,10 @@ Docs: https://collab-course.github.io/collab_course/training.html.md"""
 # %% ../nbs/00b_training.ipynb #13946f0a
 from __future__ import annotations
 import os, torch, pandas as pd
-from fastai.collab import CollabDataLoaders
+from fastai.collab import CollabDataLoaders, TabularCollab
+from fastai.data.block import TransformBlock
+from fastai.data.transforms import IndexSplitter
+from fastai.tabular.core import Categorify
 from fastai.learner import Learner
 from fastai.losses import MSELossFlat
 from fastai.torch_core import set_seed
@@ -37,13 +40,29 @@ def collab_dls(ratings:pd.DataFrame=None, # `user`, item column, `rating`; defau
                bs:int=64,                  # batch size (the chapter's 64)
                valid_pct:float=0.2,        # share of ratings held out for validation
                seed:int=42,                # seed of the split and the shuffling
+               split:tuple=None,           # (train, valid) ratings to use instead of a random split of `ratings`
               )->CollabDataLoaders:
     "The chapter's `CollabDataLoaders.from_df(ratings, item_name='title', bs=64)`, reproducible"
+    if split is not None: return _split_dls(ratings, split, item_name, bs, seed)
     if ratings is None: ratings = load_ratings()
     check_ratings(ratings, item_name)
     set_seed(seed)
     return CollabDataLoaders.from_df(ratings[['user', item_name, 'rating']], item_name=item_name, bs=bs,
                                      valid_pct=valid_pct, seed=seed)
+
+# %% ../nbs/00b_training.ipynb #029ffa9c
+def _split_dls(ratings, split, item_name, bs, seed)->CollabDataLoaders:
+    "`CollabDataLoaders` whose training and validation parts are the two tables of `split`"
+    if ratings is not None: raise ValueError('pass either ratings (split at random) or split=(train, valid), not both')
+    if not isinstance(split, (tuple, list)) or len(split) != 2 or not all(isinstance(df, pd.DataFrame) for df in split):
+        raise ValueError(f'split must be (train, valid), two DataFrames of ratings; got {type(split).__name__}')
+    for df in split: check_ratings(df, item_name)
+    cols = ['user', item_name, 'rating']
+    df = pd.concat([split[0][cols], split[1][cols]], ignore_index=True)
+    set_seed(seed)
+    to = TabularCollab(df, [Categorify], cols[:2], y_names=['rating'], y_block=TransformBlock(),
+                       splits=IndexSplitter(range(len(split[0]), len(df)))(range(len(df))))
+    return to.dataloaders(path='.', bs=bs)
 
 # %% ../nbs/00b_training.ipynb #4b0c3285
 def train(model:torch.nn.Module,  # takes a (batch, 2) tensor of (user, item) indices
