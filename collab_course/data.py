@@ -16,8 +16,8 @@ from fastcore.script import call_parse
 __all__ = ['Layout', 'WHOLE', 'HALF', 'LAYOUTS', 'HEADERS', 'GENRES', 'GENRE_ALIASES', 'OCCUPATIONS_1M', 'PLANTED_FILE',
            'DATA_ENV', 'URL_ENV', 'MIRROR_ENV', 'ML_NAMES', 'GROUPLENS', 'ML_MD5', 'ML_FILES', 'SYNTHETIC_DIR',
            'STAND_INS', 'FOLDS', 'MovieLensError', 'RatingScale', 'layout', 'MovieLensFallbackWarning', 'movielens_url',
-           'movielens_path', 'is_synthetic', 'rating_scale', 'load_movies', 'load_users', 'load_ratings', 'load_fold',
-           'check_ratings', 'crosstab', 'describe_source', 'data_summary']
+           'movielens_path', 'find_movielens', 'is_synthetic', 'rating_scale', 'load_movies', 'load_users',
+           'load_ratings', 'load_fold', 'check_ratings', 'crosstab', 'describe_source', 'data_summary']
 
 # %% ../nbs/00_data.ipynb #22552752
 class MovieLensError(ValueError):
@@ -43,7 +43,7 @@ LAYOUTS = {'100K': Layout('100K', 'u.data', 'u.item', 'u.user', '\t', 'latin-1',
            'CSV':  Layout('CSV', 'ratings.csv', 'movies.csv', None, ',', 'utf-8', HALF)}
 HEADERS = {'ratings.csv': 'userId,movieId,rating,timestamp', 'movies.csv': 'movieId,title,genres'}  # first lines of the CSV layout
 
-# %% ../nbs/00_data.ipynb #a6f4097c
+# %% ../nbs/00_data.ipynb #d473cc4a
 GENRES = ['unknown', 'Action', 'Adventure', 'Animation', "Children's", 'Comedy', 'Crime', 'Documentary',
           'Drama', 'Fantasy', 'Film-Noir', 'Horror', 'Musical', 'Mystery', 'Romance', 'Sci-Fi', 'Thriller',
           'War', 'Western']
@@ -55,7 +55,7 @@ OCCUPATIONS_1M = ['other', 'academic/educator', 'artist', 'clerical/admin', 'col
 PLANTED_FILE = 'planted.tsv'
 DATA_ENV, URL_ENV, MIRROR_ENV = 'COLLAB_COURSE_DATA', 'COLLAB_COURSE_URL', 'COLLAB_COURSE_MIRROR'
 
-# %% ../nbs/00_data.ipynb #346ea357
+# %% ../nbs/00_data.ipynb #a161cd35
 def layout(path:str|Path, # a MovieLens folder
           )->Layout:      # one of `LAYOUTS`
     "The `Layout` of the MovieLens folder `path`, told apart by its file names"
@@ -66,7 +66,7 @@ def layout(path:str|Path, # a MovieLens folder
     raise MovieLensError(path, 'has no u.data, ratings.dat or ratings.csv, so it is not a MovieLens folder',
                          fix=f'Point it (or {DATA_ENV}) at the unzipped folder itself (ml-100k, ml-1m, ml-25m...).')
 
-# %% ../nbs/00_data.ipynb #a6791e6f
+# %% ../nbs/00_data.ipynb #bc6f4ac3
 def _lines(fn:Path):
     "(line number, bytes) of each non-blank line of `fn`, read lazily"
     with open(fn, 'rb') as f:
@@ -84,7 +84,7 @@ def _open_check(fn:Path):
     with open(fn, 'rb') as f: head = f.read(1 << 16)
     if not head.strip() and fn.stat().st_size <= len(head): raise MovieLensError(fn, 'file is empty')
 
-# %% ../nbs/00_data.ipynb #a4a5bfbf
+# %% ../nbs/00_data.ipynb #ff2b5296
 def _fields(line:str, sep:str)->list:
     "The fields of one line; in the CSV layout they may be quoted"
     return next(csv.reader([line])) if sep == ',' else line.split(sep)
@@ -97,7 +97,7 @@ def _bad_number(name:str, v:str, integer:bool)->str:
     if name == 'rating' and x*2 == round(x*2): return f'rating {v} is a half star, but this data set has whole stars only (1-5)'
     return f'{name} {v!r} is not an integer'
 
-# %% ../nbs/00_data.ipynb #bc3bf919
+# %% ../nbs/00_data.ipynb #be5b9710
 def _diagnose(fn:Path, names:list, sep:str, ints:tuple=(), floats:tuple=(), encoding:str='utf-8', skip:int=0):
     "Raise a `MovieLensError` for the first malformed line of `fn` (after `skip` header lines)"
     for n, (i, raw) in enumerate(_lines(fn)):
@@ -113,14 +113,13 @@ def _diagnose(fn:Path, names:list, sep:str, ints:tuple=(), floats:tuple=(), enco
             if msg: raise MovieLensError(fn, msg, i)
     raise MovieLensError(fn, 'could not be parsed')
 
-# %% ../nbs/00_data.ipynb #8c72e30a
 def _whole_lines(fn:Path, n:int, sep:str, encoding:str)->bool:
     "Does every non-blank line of `fn` have `n` fields?"
     if sep == ',': return all(len(r) == n for r in csv.reader(io.StringIO(fn.read_bytes().decode(encoding, 'replace'))) if r)
     s = sep.encode()
     return all(l.count(s) == n-1 for l in fn.read_bytes().split(b'\n') if l.strip())
 
-# %% ../nbs/00_data.ipynb #da205e88
+# %% ../nbs/00_data.ipynb #fa8eabf6
 def _read_table(fn:Path, names:list, sep:str, ints:tuple=(), encoding:str='utf-8', floats:tuple=(),
                 header:str=None, dtypes:dict=None)->pd.DataFrame:
     "Parse delimited `fn` into `names`: integer columns `ints`, float columns `floats` (or as `dtypes` says), the rest strings"
@@ -146,7 +145,7 @@ def _read_table(fn:Path, names:list, sep:str, ints:tuple=(), encoding:str='utf-8
         _diagnose(fn, names, given, ints, floats, encoding, skip=1 if header else 0)
     return df
 
-# %% ../nbs/00_data.ipynb #be64bb36
+# %% ../nbs/00_data.ipynb #322b204f
 ML_NAMES = ('ml-100k', 'ml-1m', 'ml-10m', 'ml-20m', 'ml-25m', 'ml-latest-small', 'ml-latest')
 GROUPLENS = 'https://files.grouplens.org/datasets/movielens/'
 ML_MD5 = {'ml-100k': '0e33842e24a9c977be4e0107933c0723', 'ml-1m': 'c4d9eecfca2ab87c1945afe126590906',
@@ -158,7 +157,6 @@ SYNTHETIC_DIR = 'ml-100k-synthetic'
 class MovieLensFallbackWarning(UserWarning):
     "The real data could not be downloaded; the synthetic stand-in is used instead"
 
-# %% ../nbs/00_data.ipynb #57b43793
 def movielens_url(name:str='ml-100k', # one of `ML_NAMES`
                  )->str:             # the archive's address
     "Where `name` is downloaded from: `$COLLAB_COURSE_URL` (100K), `$COLLAB_COURSE_MIRROR`, else GroupLens"
@@ -166,7 +164,7 @@ def movielens_url(name:str='ml-100k', # one of `ML_NAMES`
     if name == 'ml-100k' and os.environ.get(URL_ENV): return os.environ[URL_ENV]
     return os.environ.get(MIRROR_ENV, GROUPLENS).rstrip('/') + f'/{name}.zip'
 
-# %% ../nbs/00_data.ipynb #906c9602
+# %% ../nbs/00_data.ipynb #2fe7ac66
 def _is_offline(e:BaseException)->bool:
     "Does `e` (or its cause) say the network could not be reached?"
     while e is not None:
@@ -175,7 +173,7 @@ def _is_offline(e:BaseException)->bool:
         e = e.__cause__ or e.__context__
     return False
 
-# %% ../nbs/00_data.ipynb #c7c9c7b9
+# %% ../nbs/00_data.ipynb #052531c4
 def _check_complete(path:Path):
     "Raise `MovieLensError` unless `path` holds every file of its layout, whole"
     lay = layout(path)
@@ -193,7 +191,7 @@ def _check_complete(path:Path):
         raise MovieLensError(path/'u.data', f'has {n:,} lines but u.info promises {info.get("ratings")} ratings',
                              fix='The folder is incomplete.')
 
-# %% ../nbs/00_data.ipynb #723beb9d
+# %% ../nbs/00_data.ipynb #2eec0654
 def _expected_md5(url:str, name:str)->str|None:
     "The md5 published for the archive at `url`: GroupLens's for its own address, else `<url>.md5` if served"
     if url == GROUPLENS + f'{name}.zip': return ML_MD5.get(name)
@@ -215,7 +213,6 @@ def _verify(arch:Path, path:Path, url:str, name:str):
         raise MovieLensError(arch, f'its md5 {h.hexdigest()} is not the {want} published for {url}',
                              fix='The archive and its unpacked folder have been deleted: run again to download it afresh.')
 
-# %% ../nbs/00_data.ipynb #3bde5c2a
 def _fetch(url:str, name:str='ml-100k')->Path:
     "Download, check and unpack `url` with fastai's `untar_data`"
     from fastai.data.external import untar_data, fastai_path
@@ -236,7 +233,7 @@ def _fetch(url:str, name:str='ml-100k')->Path:
             if attempt: raise
             shutil.rmtree(path)
 
-# %% ../nbs/00_data.ipynb #71499ba4
+# %% ../nbs/00_data.ipynb #c6e29d8d
 STAND_INS = {'ml-100k': ('100K', {}), 'ml-1m': ('1M', dict(n_users=6040, n_movies=3706, n_ratings=1_000_209)),
              'ml-latest-small': ('CSV', dict(n_users=610, n_movies=9742, n_ratings=100_836))} | {
              n: ('10M' if n == 'ml-10m' else 'CSV', dict(n_users=6502, n_movies=11809, n_ratings=1_000_000))
@@ -262,7 +259,7 @@ def _fallback(reason:BaseException, name:str='ml-100k')->Path:
                       f'grouplens.org and set {where}.', MovieLensFallbackWarning, stacklevel=3)
     return dest
 
-# %% ../nbs/00_data.ipynb #d843b084
+# %% ../nbs/00_data.ipynb #6cb35e32
 def _env_path(name:str=None)->Path|None:
     "The folder `$COLLAB_COURSE_DATA` gives for data set `name`: itself by default, else its sibling called `name`"
     env = os.environ.get(DATA_ENV)
@@ -288,7 +285,18 @@ def movielens_path(path:str|Path=None, # a MovieLens folder (any layout); defaul
         if _is_offline(e): return _fallback(e, name)
         raise
 
-# %% ../nbs/00_data.ipynb #5442b53a
+# %% ../nbs/00_data.ipynb #48cee898
+def find_movielens(name:str, # one of `ML_NAMES`
+                  )->Path|None: # the folder, or None when it is not on this machine
+    "The folder of data set `name` if it is already here (next to `$COLLAB_COURSE_DATA` or in fastai's cache); never downloads"
+    movielens_url(name)
+    from fastai.data.external import fastai_path
+    for p in (_env_path(name), fastai_path('data')/name):
+        if p is not None and p.exists():
+            try: layout(p); return p
+            except MovieLensError: pass
+    return None
+
 def is_synthetic(path:str|Path=None)->bool:
     "Is the data at `path` (default: `movielens_path()`) the synthetic stand-in?"
     return (movielens_path(path)/PLANTED_FILE).exists()
@@ -298,7 +306,7 @@ def rating_scale(path:str|Path=None, # MovieLens folder (see `movielens_path`)
     "The ratings the data set at `path` allows: whole stars 1-5 (100K, 1M) or half stars 0.5-5 (10M and later)"
     return layout(movielens_path(path)).scale
 
-# %% ../nbs/00_data.ipynb #be800b80
+# %% ../nbs/00_data.ipynb #a0d7c76b
 def _check_range(fn:Path, df:pd.DataFrame, col:str, lo:int, hi:int, name:str=None, skip:int=0):
     "Raise `MovieLensError` at the first row where `df[col]` is outside `lo`..`hi`"
     bad = np.flatnonzero(~df[col].between(lo, hi).to_numpy())
@@ -311,7 +319,7 @@ def _check_stars(fn:Path, df:pd.DataFrame, scale:RatingScale, skip:int=0):
     bad = np.flatnonzero(r != np.round(r))
     if len(bad): raise MovieLensError(fn, f'rating {df.rating.iloc[bad[0]]:g} is not a multiple of {scale.step:g}', _line_of(fn, bad[0], skip))
 
-# %% ../nbs/00_data.ipynb #2d968a16
+# %% ../nbs/00_data.ipynb #850b3516
 def _genre_table(genres:pd.Series)->pd.DataFrame:
     "One boolean column per genre from `|`-joined names: `GENRES` first (100K's spelling), then any others"
     d = genres.str.get_dummies('|').rename(columns=GENRE_ALIASES)
@@ -326,7 +334,7 @@ def _movies_100k(fn:Path)->pd.DataFrame:
     df['release_date'] = pd.to_datetime(df.release_date, format='%d-%b-%Y', errors='coerce')
     return df.drop(columns=['video_release_date', 'imdb_url'])
 
-# %% ../nbs/00_data.ipynb #97ea142a
+# %% ../nbs/00_data.ipynb #ab159d84
 def load_movies(path:str|Path=None, # MovieLens folder (see `movielens_path`)
                )->pd.DataFrame:     # `movie`, `title` (, `release_date` in 100K) and one bool column per genre
     "The movies of any MovieLens layout, with genres as booleans (`GENRES` first, in 100K's spelling)"
@@ -339,7 +347,7 @@ def load_movies(path:str|Path=None, # MovieLens folder (see `movielens_path`)
     if len(dup): raise MovieLensError(fn, f'movie id {df.movie.iloc[dup[0]]} appears twice', _line_of(fn, dup[0], int(fn.name in HEADERS)))
     return df
 
-# %% ../nbs/00_data.ipynb #632f2e6d
+# %% ../nbs/00_data.ipynb #cf179e50
 def load_users(path:str|Path=None, # MovieLens folder (see `movielens_path`)
               )->pd.DataFrame:     # `user`, `age`, `gender`, `occupation`, `zip`
     "The users of `u.user` (100K) or `users.dat` (1M); the later sets have none"
@@ -352,7 +360,7 @@ def load_users(path:str|Path=None, # MovieLens folder (see `movielens_path`)
     _check_range(fn, df, 'occupation', 0, len(OCCUPATIONS_1M)-1, 'occupation code')
     return df.assign(occupation=np.array(OCCUPATIONS_1M)[df.occupation])[['user', 'age', 'gender', 'occupation', 'zip']]
 
-# %% ../nbs/00_data.ipynb #c9af1a13
+# %% ../nbs/00_data.ipynb #362997a4
 def _read_ratings(fn:Path, lay:Layout)->pd.DataFrame:
     "The checked ratings file `fn` of layout `lay`"
     cols, half = ['user', 'movie', 'rating', 'timestamp'], lay.scale.step < 1
@@ -370,7 +378,6 @@ def _with_titles(df:pd.DataFrame, path:Path, fn:Path)->pd.DataFrame:
     if len(unknown): raise MovieLensError(fn, f'movie id {df.movie.iloc[unknown[0]]} is not in {layout(path).movies}', _line_of(fn, unknown[0], skip))
     return df.assign(title=movies.title.to_numpy()[idx])
 
-# %% ../nbs/00_data.ipynb #4095ac63
 def load_ratings(path:str|Path=None, # MovieLens folder (see `movielens_path`)
                  titles:bool=True,   # add each movie's title from the movies file
                 )->pd.DataFrame:     # `user`, `movie`, `rating`, `timestamp` (, `title`)
@@ -379,7 +386,7 @@ def load_ratings(path:str|Path=None, # MovieLens folder (see `movielens_path`)
     df = _read_ratings(path/lay.ratings, lay)
     return _with_titles(df, path, path/lay.ratings) if titles else df
 
-# %% ../nbs/00_data.ipynb #f67c072b
+# %% ../nbs/00_data.ipynb #1956d7f9
 FOLDS = ('u1', 'u2', 'u3', 'u4', 'u5', 'ua', 'ub')
 
 def load_fold(path:str|Path=None, # MovieLens 100K folder (see `movielens_path`)
@@ -394,7 +401,7 @@ def load_fold(path:str|Path=None, # MovieLens 100K folder (see `movielens_path`)
     out = tuple(_read_ratings(path/f'{fold}.{part}', lay) for part in ('base', 'test'))
     return tuple(_with_titles(df, path, path/f'{fold}.{p}') for df, p in zip(out, ('base', 'test'))) if titles else out
 
-# %% ../nbs/00_data.ipynb #5793a9d0
+# %% ../nbs/00_data.ipynb #f6b5ff10
 def check_ratings(ratings:pd.DataFrame, # one row per rating
                   item_name:str='title', # item column
                  ):
@@ -405,7 +412,7 @@ def check_ratings(ratings:pd.DataFrame, # one row per rating
     if len(bad): raise ValueError(f'{len(bad)} rating(s) are missing (NaN), first at row {bad[0]!r}; '
                                   "drop them with ratings.dropna(subset=['rating']) or fill them in")
 
-# %% ../nbs/00_data.ipynb #3f6a9b4c
+# %% ../nbs/00_data.ipynb #524b7acc
 def crosstab(ratings:pd.DataFrame, # one row per rating: `user`, an item column, `rating`
              n_users:int=15,       # most active users to keep
              n_items:int=15,       # most rated items to keep
@@ -418,14 +425,13 @@ def crosstab(ratings:pd.DataFrame, # one row per rating: `user`, an item column,
     sub = ratings[ratings.user.isin(us) & ratings[item].isin(its)]
     return sub.pivot_table(index='user', columns=item, values='rating', aggfunc='mean').reindex(index=us, columns=its)
 
-# %% ../nbs/00_data.ipynb #0be9ab5c
+# %% ../nbs/00_data.ipynb #0f95ef5e
 def describe_source(path:Path)->str:
     "One line saying where the MovieLens files at `path` come from"
     if (path/PLANTED_FILE).exists(): return f'SYNTHETIC stand-in (offline fallback) at {path}'
     if os.environ.get(DATA_ENV) and Path(os.environ[DATA_ENV]).expanduser() == path: return f'{path} (from ${DATA_ENV})'
     return f'{path}'
 
-# %% ../nbs/00_data.ipynb #5ed24aaa
 @call_parse
 def data_summary(path:str=None,   # MovieLens folder; default: `$COLLAB_COURSE_DATA`, fastai's cache, or synthetic
                  n_users:int=15,  # rows of the crosstab
