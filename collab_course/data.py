@@ -246,6 +246,8 @@ def _fallback(reason:BaseException, name:str='ml-100k')->Path:
     from collab_course.synthetic import synthetic_movielens
     lay, shape = STAND_INS[name]
     dest = fastai_path('data')/(SYNTHETIC_DIR if name == 'ml-100k' else f'{name}-synthetic')
+    if lay == '100K' and dest.exists() and not (dest/'ub.test').exists():
+        shutil.rmtree(dest, ignore_errors=True)  # written by an older version, without 100K's ready-made splits
     if not dest.exists():
         try: synthetic_movielens(dest, seed=0, layout=lay, **shape)
         except FileExistsError: pass  # another process wrote it first
