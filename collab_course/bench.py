@@ -84,12 +84,13 @@ def bench(quick:bool=False,       # one seed on the chapter's split only (under 
           seeds:int=3,            # seeds per method and split
           out:str='bench.json',   # where to write the results as JSON
           skip_fastai:bool=False, # do not train fastai's collab_learner (no speed ratio then)
+          data:str=None,          # MovieLens data set (e.g. ml-1m, see `collab_course.data.ML_NAMES`); default: 100K
          ):
     "Benchmark fastai's collab_learner against the fast trainer: table on screen, JSON on disk"
     torch.set_num_threads(1)
     seeds = [42] if quick else list(range(42, 42+seeds))
-    dls = collab_dls(); splits = {'random 20% (seed 42)': split_from_dls(dls)}
-    p = movielens_path()
+    p = movielens_path(name=data)
+    dls = collab_dls(load_ratings(p)); splits = {'random 20% (seed 42)': split_from_dls(dls)}
     if not quick and (p/'u1.base').exists():
         rd = lambda f: pd.read_csv(p/f, sep='\t', names=['user', 'movie', 'rating', 'timestamp'])
         splits['u1'] = split_from_frames(rd('u1.base'), rd('u1.test'))

@@ -51,15 +51,16 @@ def quickstart(epochs:int=None, # epochs of one-cycle training; default: 5 (the 
                seed:int=42,     # seed of the split, the initialisation and the shuffling
                out:str='quickstart_pca.png',  # where to write the PCA map of the movies (PNG)
                title:str='Silence of the Lambs, The (1991)', # movie to find neighbours of; the most rated one if absent
-               fast:store_true=False): # train with the whole-tensor trainer's one-second recipe instead of fastai's Learner
+               fast:store_true=False, # train with the whole-tensor trainer's one-second recipe instead of fastai's Learner
+               data:str=None): # MovieLens data set to train on (e.g. ml-1m, see `collab_course.data.ML_NAMES`); default: 100K
     "Train the chapter's model on MovieLens 100K and print its biases, similar movies and a PCA map"
     if epochs is None: epochs = 4 if fast else 5
     if epochs < 1: raise ValueError(f'epochs={epochs}: train for at least 1 epoch.')
-    from collab_course.data import movielens_path, load_ratings, describe_source
+    from collab_course.data import movielens_path, load_ratings, describe_source, rating_scale
     from collab_course.train import collab_dls, train, final_losses
     from collab_course.models import DotProductBias
     from collab_course.interpret import top_biases, similar, pca, plot_pca
-    path = movielens_path()
+    path = movielens_path(name=data)
     print(f'Data: {describe_source(path)}')
     ratings = load_ratings(path)
     dls = collab_dls(ratings, seed=seed)
@@ -69,7 +70,7 @@ def quickstart(epochs:int=None, # epochs of one-cycle training; default: 5 (the 
     t0 = time.perf_counter()
     if fast: learn, valid, secs = _train_fast(dls, epochs, seed)
     else:
-        learn = train(DotProductBias(len(dls.classes['user']), len(vocab), n_factors=50), dls, n_epoch=epochs, wd=0.1, seed=seed)
+        learn = train(DotProductBias(len(dls.classes['user']), len(vocab), n_factors=50, y_range=rating_scale(path).y_range), dls, n_epoch=epochs, wd=0.1, seed=seed)
         valid, secs = final_losses(learn)[1], time.perf_counter()-t0
     print(f'\nValidation MSE: {valid:.3f} after {secs:.1f} s of training')
     for head,low in (('Highest', False), ('Lowest', True)):

@@ -6,18 +6,16 @@ Docs: https://collab-course.github.io/collab_course/synthetic.html.md"""
 
 # %% ../nbs/00a_synthetic.ipynb #a84cdf14
 from __future__ import annotations
+import csv, io
 import numpy as np, pandas as pd
 from collections import namedtuple
 from pathlib import Path
+from .data import GENRES, HEADERS, LAYOUTS, PLANTED_FILE
 
 # %% auto #0
-__all__ = ['GENRES', 'OCCUPATIONS', 'PLANTED_FILE', 'ML25M_SHAPE', 'Ratings', 'synthetic_movielens', 'load_planted', 'ml25m_like',
-           'synthetic_ratings']
+__all__ = ['OCCUPATIONS', 'ML25M_SHAPE', 'Ratings', 'synthetic_movielens', 'load_planted', 'ml25m_like', 'synthetic_ratings']
 
 # %% ../nbs/00a_synthetic.ipynb #cc4ee9a9
-GENRES = ['unknown', 'Action', 'Adventure', 'Animation', "Children's", 'Comedy', 'Crime', 'Documentary',
-          'Drama', 'Fantasy', 'Film-Noir', 'Horror', 'Musical', 'Mystery', 'Romance', 'Sci-Fi', 'Thriller',
-          'War', 'Western']
 OCCUPATIONS = ['administrator', 'artist', 'doctor', 'educator', 'engineer', 'entertainment', 'executive',
                'healthcare', 'homemaker', 'lawyer', 'librarian', 'marketing', 'none', 'other', 'programmer',
                'retired', 'salesman', 'scientist', 'student', 'technician', 'writer']
@@ -113,7 +111,7 @@ def _sample_pairs(rng, counts, popularity, max_rounds=50):
     return users[order], movies[order]
 
 # %% ../nbs/00a_synthetic.ipynb #fd41ea75
-def _planted(rng, n_users, n_movies, n_ratings, n_factors=3, scale=0.6):
+def _planted(rng, n_users, n_movies, n_ratings, n_factors=3, scale=0.6, step=1):
     "Draw planted factors and biases, then the ratings they generate"
     uf, mf = rng.normal(0, scale, (n_users, n_factors)), rng.normal(0, scale, (n_movies, n_factors))
     ub, mb = rng.normal(0, 0.35, n_users), rng.normal(0, 0.45, n_movies)
@@ -122,7 +120,8 @@ def _planted(rng, n_users, n_movies, n_ratings, n_factors=3, scale=0.6):
     users, movies = _sample_pairs(rng, _user_counts(rng, n_users, n_movies, n_ratings), pop)
     mean = 3.3
     score = mean + ub[users] + mb[movies] + (uf[users]*mf[movies]).sum(1) + rng.normal(0, 0.85, len(users))
-    ratings = np.clip(np.rint(score), 1, 5).astype(np.int64)
+    ratings = np.clip(np.rint(score/step)*step, min(1, step), 5)  # whole stars 1-5, or half stars 0.5-5
+    if step == 1: ratings = ratings.astype(np.int64)
     return dict(uf=uf, mf=mf, ub=ub, mb=mb, mean=mean, users=users, movies=movies, ratings=ratings)
 
 # %% ../nbs/00a_synthetic.ipynb #9dd4fea5
@@ -157,8 +156,6 @@ def _write_ratings(dest, rng, users, movies, ratings):
     with open(dest/'u.data', 'w', newline='\n') as f: f.write('\n'.join(txt.tolist())+'\n')
 
 # %% ../nbs/00a_synthetic.ipynb #d899b6f6
-PLANTED_FILE = 'planted.tsv'
-
 def _write_planted(dest, p):
     "Write the planted biases and factors to `planted.tsv`"
     k = p['uf'].shape[1]
@@ -169,6 +166,50 @@ def _write_planted(dest, p):
     body = rows('user', p['ub'], p['uf']) + rows('movie', p['mb'], p['mf'])
     (dest/PLANTED_FILE).write_text(hdr + '\n'.join(body) + '\n')
 
+# %% ../nbs/00a_synthetic.ipynb #5e1a0c02
+def _write_folds(dest, rng):
+    "Write 100K's splits from `u.data`: `u1`..`u5` (disjoint fifths as test sets), `ua`/`ub` (10 ratings a user held out)"
+    lines = np.array((dest/'u.data').read_text().splitlines(), dtype=object)
+    users = np.array([l.split('\t', 1)[0] for l in lines])
+    def write(name, test):
+        for part, m in (('base', ~test), ('test', test)): (dest/f'{name}.{part}').write_text('\n'.join(lines[m]) + '\n')
+    fold = rng.permutation(len(lines)) % 5
+    for k in range(5): write(f'u{k+1}', fold == k)
+    for name in ('ua', 'ub'): write(name, pd.Series(rng.random(len(lines))).groupby(users).rank(method='first').to_numpy() <= 10)
+
+def _genre_names(flags, children="Children's"):
+    "The `|`-joined genres of each row of 0/1 `flags`, spelt as the later layouts spell them"
+    names = np.array([children if g == "Children's" else g for g in GENRES], dtype=object)
+    return ['|'.join(names[1:][f[1:].astype(bool)]) or '(no genres listed)' for f in flags]
+
+# %% ../nbs/00a_synthetic.ipynb #5e1a0c03
+def _write_later(dest, rng, p, scale, lay):
+    "Write the ratings, movies and users (1M) or tags (10M, CSV) files of layout `lay`: '1M', '10M' or 'CSV'"
+    sep, ext, r = (',', 'csv', p['ratings']) if lay == 'CSV' else ('::', 'dat', p['ratings'])
+    ts = 956703932 + rng.integers(0, 90_000_000, len(r))
+    stars = pd.Series(r).astype(str) if lay == 'CSV' else pd.Series(np.where(r % 1 == 0, np.asarray(r, np.int64).astype(str), r.astype(str)))
+    cols = [pd.Series(c).astype(str) for c in (p['users']+1, p['movies']+1)] + [stars, pd.Series(ts).astype(str)]
+    with open(dest/f'ratings.{ext}', 'w', newline='\n') as f:
+        f.write('\n'.join(([HEADERS['ratings.csv']] if lay == 'CSV' else []) + cols[0].str.cat(cols[1:], sep=sep).tolist()) + '\n')
+    n = len(p['mf'])
+    years = np.clip(np.rint(2018 - np.exp(rng.normal(1.5, 0.9, n) + 1.1*p['mf'][:,2]/scale)), 1922, 2018).astype(int)
+    titles, genres = _titles(rng, years), _genre_names(_genre_flags(rng, p['mf'], scale), "Children's" if lay == '1M' else 'Children')
+    if lay == 'CSV':
+        buf = io.StringIO(); w = csv.writer(buf, lineterminator='\n')
+        w.writerow(HEADERS['movies.csv'].split(',')); w.writerows((i+1, t, g) for i, (t, g) in enumerate(zip(titles, genres)))
+        (dest/'movies.csv').write_bytes(buf.getvalue().encode('utf-8'))
+    else: (dest/'movies.dat').write_bytes(''.join(f'{i+1}::{t}::{g}\n' for i, (t, g) in enumerate(zip(titles, genres))).encode('latin-1'))
+    nu = len(p['uf'])
+    if lay == '1M':
+        ages = np.array([1, 18, 25, 35, 45, 50, 56])[np.clip(np.searchsorted([18, 25, 35, 45, 50, 56], rng.normal(31, 11, nu), side='right'), 0, 6)]
+        sex, occ, zips = rng.random(nu) < 0.72, rng.integers(0, 21, nu), rng.integers(1000, 99999, nu)
+        (dest/'users.dat').write_text(''.join(f"{i+1}::{'M' if s else 'F'}::{a}::{o}::{z:05d}\n" for i, (s, a, o, z) in enumerate(zip(sex, ages, occ, zips))))
+    else:
+        k = rng.choice(len(r), max(1, len(r)//100), replace=False)
+        tag = np.array([w.lower() for w in _ADJ])[rng.integers(0, len(_ADJ), len(k))]
+        rows = [sep.join(map(str, t)) for t in zip(p['users'][k]+1, p['movies'][k]+1, tag, ts[k])]
+        (dest/f'tags.{ext}').write_text('\n'.join((['userId,movieId,tag,timestamp'] if lay == 'CSV' else []) + rows) + '\n')
+
 # %% ../nbs/00a_synthetic.ipynb #b7cec52f
 def synthetic_movielens(dest:str|Path,          # folder to create (must not exist yet)
                         seed:int=0,             # same seed, byte-identical files
@@ -176,21 +217,26 @@ def synthetic_movielens(dest:str|Path,          # folder to create (must not exi
                         n_movies:int=1682,      # as in MovieLens 100K
                         n_ratings:int=100_000,  # as in MovieLens 100K
                         n_factors:int=3,        # planted tastes per user and movie
+                        layout:str='100K',      # file layout: '100K', '1M', '10M' or 'CSV' (see `collab_course.data.LAYOUTS`)
                        )->Path:                 # the folder written
-    "Write a MovieLens-100K-format data set drawn from a planted bias + factor model"
+    "Write a MovieLens-format data set (100K's layout by default) drawn from a planted bias + factor model"
     import shutil, tempfile
     dest = Path(dest)
+    if layout not in LAYOUTS: raise ValueError(f'layout {layout!r} is not one of {", ".join(LAYOUTS)}.')
     if dest.exists(): raise FileExistsError(f'{dest} already exists; pick a new folder or delete it first.')
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f'.{dest.name}.', dir=dest.parent))
     try:
         rng, scale = np.random.default_rng(seed), 0.6
-        p = _planted(rng, n_users, n_movies, n_ratings, n_factors, scale)
-        _write_ratings(tmp, rng, p['users'], p['movies'], p['ratings'])
-        _write_items(tmp, rng, p['mf'], scale)
-        _write_users(tmp, rng, n_users)
+        p = _planted(rng, n_users, n_movies, n_ratings, n_factors, scale, step=LAYOUTS[layout].scale.step)
+        if layout == '100K':
+            _write_ratings(tmp, rng, p['users'], p['movies'], p['ratings'])
+            _write_items(tmp, rng, p['mf'], scale)
+            _write_users(tmp, rng, n_users)
+            _write_folds(tmp, rng)
+        else: _write_later(tmp, rng, p, scale, layout)
         _write_planted(tmp, p)
-        (tmp/'u.info').write_text(f'{n_users} users\n{n_movies} items\n{len(p["users"])} ratings\n')
+        if layout == '100K': (tmp/'u.info').write_text(f'{n_users} users\n{n_movies} items\n{len(p["users"])} ratings\n')
         (tmp/'README').write_text(f'Synthetic MovieLens-format data written by collab_course (seed={seed}).\n'
                                   'Not real ratings: every rating was drawn from the model in planted.tsv.\n')
         tmp.chmod(0o755)
