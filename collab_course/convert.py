@@ -10,7 +10,7 @@ import torch
 from torch import nn
 from fastai.collab import EmbeddingDotBias
 from .models import DotProductBias
-from .interpret import _parts
+from .interpret import model_parts
 
 # %% auto #0
 __all__ = ['to_fastai', 'from_fastai']
@@ -20,14 +20,14 @@ def to_fastai(model,             # our `DotProductBias` or `DotProductBiasParams
               classes:dict=None, # `dls.classes`, to enable `EmbeddingDotBias.bias` and `.weight` by title
              )->EmbeddingDotBias:
     "A fastai `EmbeddingDotBias` with the weights and `y_range` of `model`"
-    p, m = _parts(model), model if isinstance(model, nn.Module) else model.model
-    if p['item_bias'] is None or p['user_bias'] is None:
-        raise TypeError(f'{p["name"]} has no biases: only DotProductBias and DotProductBiasParams convert to EmbeddingDotBias.')
-    (n_users, n_factors), n_items = p['user'].shape, len(p['item'])
+    p, m = model_parts(model), model if isinstance(model, nn.Module) else model.model
+    if p.item_bias is None or p.user_bias is None:
+        raise TypeError(f'{p.name} has no biases: only DotProductBias and DotProductBiasParams convert to EmbeddingDotBias.')
+    (n_users, n_factors), n_items = p.user_factors.shape, len(p.item_factors)
     res = EmbeddingDotBias(n_factors, n_users, n_items, y_range=getattr(m, 'y_range', None))
     if classes is not None: res.classes, (res.user, res.item) = classes, list(classes)[:2]
     with torch.no_grad():
-        for layer,w in ((res.u_weight, p['user']), (res.i_weight, p['item']), (res.u_bias, p['user_bias']), (res.i_bias, p['item_bias'])):
+        for layer,w in ((res.u_weight, p.user_factors), (res.i_weight, p.item_factors), (res.u_bias, p.user_bias), (res.i_bias, p.item_bias)):
             layer.weight.copy_(w.reshape(layer.weight.shape))
     return res
 

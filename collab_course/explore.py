@@ -12,7 +12,7 @@ import ipywidgets as W
 from matplotlib.figure import Figure
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from fastai.layers import sigmoid_range
-from .interpret import _parts, _vocab, item_factors, bias_table, bias_vs_mean, pca, plot_pca, similar
+from .interpret import model_parts, check_vocab, item_factors, bias_table, bias_vs_mean, pca, plot_pca, similar
 
 # %% auto #0
 __all__ = ['Explorer', 'BiasExplorer', 'PCAExplorer', 'SimilarExplorer', 'FactorPlayground']
@@ -68,7 +68,7 @@ def _titles(model, vocab=None)->list:
         dls = getattr(model, 'dls', None)
         if dls is None: raise ValueError('Pass the item vocabulary, e.g. `dls.classes[\'title\']` (only a `Learner` knows its own).')
         vocab = dls.classes['title']
-    return _vocab(model, vocab)
+    return check_vocab(model, vocab)
 
 # %% ../nbs/14_explore.ipynb #418baa99
 class BiasExplorer(Explorer):
@@ -151,7 +151,7 @@ class PCAExplorer(Explorer):
         self.fig = None
         def setup():
             vc = _titles(model, vocab)
-            self.coords, self.explained = pca(model, ratings, vc, n=fit_n, k=min(k, _parts(model)['item'].shape[1]))
+            self.coords, self.explained = pca(model, ratings, vc, n=fit_n, k=min(k, model_parts(model).item_factors.shape[1]))
         if not self._guard(setup):
             for c in (self.x, self.y, self.n, self.genre, self.n_labels): c.disabled = True
             return

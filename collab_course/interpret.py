@@ -7,74 +7,63 @@ Docs: https://collab-course.github.io/collab_course/interpret.html.md"""
 # %% ../nbs/10_interpret.ipynb #fa66e861
 from __future__ import annotations
 import difflib, warnings
-from collections import namedtuple
 import numpy as np, pandas as pd, torch
 from torch import nn
+from .base import ModelParts, weights
 from .train import check_ratings
 
 # %% auto #0
-__all__ = ['ModelParts', 'INIT_STD', 'model_parts', 'item_factors', 'item_bias', 'top_biases', 'bias_table', 'bias_vs_mean',
-           'most_rated', 'pca', 'plot_pca', 'similar']
+__all__ = ['INIT_STD', 'model_parts', 'item_factors', 'item_bias', 'check_vocab', 'top_biases', 'bias_table', 'bias_vs_mean',
+           'most_rated', 'pca', 'plot_pca', 'similar', 'ModelParts']
 
 # %% ../nbs/10_interpret.ipynb #ed0db1f1
-_LAYOUTS = (  # (item factors, item bias, user factors, user bias) attribute names
-    ('movie_factors', 'movie_bias', 'user_factors', 'user_bias'),  # DotProduct, DotProductBias(Params)
-    ('i_weight', 'i_bias', 'u_weight', 'u_bias'),                  # fastai's EmbeddingDotBias
-    ('item_factors', None, 'user_factors', None))                 # CollabNN
+_all_ = ['ModelParts']
 
-def _tensor(x): return None if x is None else (x.weight if isinstance(x, nn.Embedding) else x).detach().float().cpu()
-
-def _parts(model)->dict:
-    "Item and user factors and biases (`None` where absent) of `model` or of a `Learner`'s model"
-    m = model if isinstance(model, nn.Module) else getattr(model, 'model', model)
-    if isinstance(getattr(m, 'embeds', None), nn.ModuleList) and len(m.embeds) == 2:  # fastai's EmbeddingNN
-        return dict(item=_tensor(m.embeds[1]), item_bias=None, user=_tensor(m.embeds[0]), user_bias=None, name=type(m).__name__)
-    for it,ib,us,ub in _LAYOUTS:
-        if hasattr(m, it):
-            return dict(item=_tensor(getattr(m, it)), item_bias=_tensor(getattr(m, ib or '', None)),
-                        user=_tensor(getattr(m, us, None)), user_bias=_tensor(getattr(m, ub or '', None)), name=type(m).__name__)
-    raise TypeError(f'{type(m).__name__} is not a collaborative filtering model this module knows: expected one with '
-                    '`movie_factors` (DotProduct...), `i_weight` (EmbeddingDotBias), `item_factors` (CollabNN) or two `embeds` (EmbeddingNN).')
+def _fastai_parts(m:nn.Module)->ModelParts|None:
+    "The parts of fastai's collab models, under fastai's names; None for any other model"
+    from fastai.collab import EmbeddingDotBias
+    from fastai.tabular.model import TabularModel
+    if isinstance(m, EmbeddingDotBias):
+        return ModelParts(weights(m.u_weight), weights(m.u_bias), weights(m.i_weight), weights(m.i_bias), type(m).__name__)
+    if isinstance(m, TabularModel) and len(m.embeds) == 2:  # EmbeddingNN: user and item embeddings, no biases
+        return ModelParts(weights(m.embeds[0]), None, weights(m.embeds[1]), None, type(m).__name__)
 
 # %% ../nbs/10_interpret.ipynb #a1c0de02
-ModelParts = namedtuple('ModelParts', 'user_factors user_bias item_factors item_bias name')
-ModelParts.__doc__ = "A model's user and item factors and biases (`None` where absent), detached, on the CPU"
-
 def model_parts(model, # a model of the course or fastai's, or a `Learner` holding one
                )->ModelParts:
-    "The factors and biases of `model`, whatever attribute names it keeps them under"
+    "The factors and biases of `model`: what its `parts()` says, or fastai's collab models' weights"
     m = model if isinstance(model, nn.Module) else getattr(model, 'model', model)
-    if isinstance(getattr(m, 'w', None), nn.Parameter) and hasattr(m, 'n_users'):  # the fast trainer's `DotBias`
-        w, nu, nf = _tensor(m.w), m.n_users, m.n_factors
-        return ModelParts(w[:nu,:nf], w[:nu,nf], w[nu:,:nf], w[nu:,nf], type(m).__name__)
-    p = _parts(m)
-    flat = lambda b: None if b is None else b.reshape(-1)
-    return ModelParts(p['user'], flat(p['user_bias']), p['item'], flat(p['item_bias']), p['name'])
+    p = m.parts() if callable(getattr(m, 'parts', None)) else _fastai_parts(m) if isinstance(m, nn.Module) else None
+    if p is None: raise TypeError(f'{type(m).__name__} is not a collaborative filtering model this module knows: expected one of '
+                                  'the course\'s models (they have `parts()`), fastai\'s EmbeddingDotBias or EmbeddingNN, or a Learner holding one.')
+    return p
 
 # %% ../nbs/10_interpret.ipynb #cfee8808
 def item_factors(model, # a model of the course or fastai's, or a `Learner` holding one
                 )->torch.Tensor: # (n_items, n_factors), detached, on the CPU
     "The item embedding matrix of `model`"
-    return _parts(model)['item']
+    return model_parts(model).item_factors
 
 # %% ../nbs/10_interpret.ipynb #c957e10e
 def item_bias(model, # a model with item biases, or a `Learner` holding one
              )->torch.Tensor: # (n_items,), detached, on the CPU
     "The learned bias of every item of `model`"
-    p = _parts(model)
-    if p['item_bias'] is None:
-        raise ValueError(f'{p["name"]} has no item biases: use a model that learns them (DotProductBias, '
+    p = model_parts(model)
+    if p.item_bias is None:
+        raise ValueError(f'{p.name} has no item biases: use a model that learns them (DotProductBias, '
                          'DotProductBiasParams or fastai\'s EmbeddingDotBias).')
-    return p['item_bias'].reshape(-1)
+    return p.item_bias
 
 # %% ../nbs/10_interpret.ipynb #74985aa5
-def _vocab(model, vocab)->list:
-    "`vocab` as a list, checked against the number of item rows of `model`"
-    vocab, p = list(vocab), _parts(model)
-    n = len(p['item'])
+def check_vocab(model, # a model of the course or fastai's, or a `Learner` holding one
+                vocab, # item vocabulary, e.g. `dls.classes['title']`
+               )->list: # `vocab` as a list
+    "`vocab` as a list, after checking it has one entry per item row of `model`"
+    vocab, p = list(vocab), model_parts(model)
+    n = len(p.item_factors)
     if len(vocab) == n: return vocab
     hint = (' It has as many entries as the model has users: did you pass `dls.classes[\'user\']`?'
-            if p['user'] is not None and len(vocab) == len(p['user']) else '')
+            if p.user_factors is not None and len(vocab) == len(p.user_factors) else '')
     raise ValueError(f'The model has {n} item rows but the vocabulary has {len(vocab)} entries.{hint} Pass the item '
                      'vocabulary of the DataLoaders the model was trained on, e.g. `dls.classes[\'title\']`.')
 
@@ -83,14 +72,14 @@ INIT_STD = 0.01  # scale of fastai's `Embedding` and of `create_params` at initi
 
 def _check_trained(model):
     "Raise if `model`'s item weights are still at their initial scale; warn if they look like `nn.Embedding`'s N(0,1) init"
-    p = _parts(model)
-    ws = [w for w in (p['item'], p['item_bias']) if w is not None]
+    p = model_parts(model)
+    ws = [w for w in (p.item_factors, p.item_bias) if w is not None]
     stds = [float(w.std()) for w in ws]
     if max(stds) < 2*INIT_STD:
-        raise ValueError(f'{p["name"]} looks untrained: its item weights have a standard deviation of {max(stds):.4f}, '
+        raise ValueError(f'{p.name} looks untrained: its item weights have a standard deviation of {max(stds):.4f}, '
                          f'the scale they start at ({INIT_STD}). Train it first, e.g. `train(model, dls, wd=0.1)`.')
     if all(abs(s-1) < 0.1 for s in stds) and all(abs(float(w.mean())) < 0.1 for w in ws):
-        warnings.warn(f'{p["name"]}\'s item weights look like PyTorch\'s N(0, 1) initialisation: is the model trained?')
+        warnings.warn(f'{p.name}\'s item weights look like PyTorch\'s N(0, 1) initialisation: is the model trained?')
 
 # %% ../nbs/10_interpret.ipynb #4105310a
 def _index(vocab:list, title:str)->int:
@@ -109,7 +98,7 @@ def top_biases(model,           # a model with item biases, or a `Learner` holdi
                lowest:bool=False, # the lowest biases (ascending) instead of the highest (descending)
               )->pd.Series:     # bias indexed by title
     "The `n` items with the highest (or lowest) learned bias"
-    vocab = _vocab(model, vocab); _check_trained(model)
+    vocab = check_vocab(model, vocab); _check_trained(model)
     s = pd.Series(item_bias(model).numpy(), index=vocab).drop('#na#', errors='ignore')
     return s.sort_values(ascending=lowest, kind='stable').iloc[:n]
 
@@ -153,7 +142,7 @@ def pca(model,                # a model of the course or fastai's, or a `Learner
         item:str='title',     # item column of `ratings`
        )->tuple:              # (coordinates `PC1`... indexed by title, explained variance ratio of each)
     "PCA of the item factors of the `n` most rated items, each component's largest loading positive"
-    vocab = _vocab(model, vocab); _check_trained(model)
+    vocab = check_vocab(model, vocab); _check_trained(model)
     titles = most_rated(ratings, n, item)
     X = item_factors(model)[[_index(vocab, t) for t in titles]].double().numpy()
     X = X - X.mean(0)
@@ -189,7 +178,7 @@ def similar(model,           # a model of the course or fastai's, or a `Learner`
            )->pd.Series:     # similarity indexed by title, most similar first
     "The `n` items whose factors are closest to those of `title`"
     if by not in ('cosine', 'dot'): raise ValueError(f"by={by!r}: choose 'cosine' or 'dot'.")
-    vocab = _vocab(model, vocab); _check_trained(model)
+    vocab = check_vocab(model, vocab); _check_trained(model)
     w = item_factors(model); i = _index(vocab, title)
     sim = nn.functional.cosine_similarity(w, w[i][None]) if by == 'cosine' else w @ w[i]
     s = pd.Series(sim.numpy(), index=vocab).drop([title, '#na#'], errors='ignore')
