@@ -10,13 +10,16 @@ import ast, copy, inspect, re, shutil, subprocess, sys, time, tomllib, warnings
 from importlib import import_module
 from importlib.util import find_spec
 from pathlib import Path
+from html import escape as html_escape
 import nbformat
 from fastcore.script import call_parse
 from fastcore.docments import MarkdownRenderer
+from nbdev.config import nbpath2html
 
 # %% auto #0
 __all__ = ['VENDORED', 'site_config', 'colab_url', 'directives', 'doc_cell', 'show_doc_md', 'site_md', 'stage_nb', 'nav',
-           'toctree_md', 'api_page', 'vendor_dir', 'mathjax_dir', 'site_assets', 'sphinx_conf', 'conf_py', 'build_docs']
+           'toctree_md', 'api_page', 'page_md', 'write_aliases', 'vendor_dir', 'mathjax_dir', 'site_assets',
+           'sphinx_conf', 'conf_py', 'build_docs']
 
 # %% ../../nbs/95_docs.ipynb #8e646ba2
 def site_config(path:str='.', # any folder inside the repository
@@ -91,6 +94,18 @@ def _public_defs(src:str)->list:
         else: res.append(o.name)
     return res
 
+# %% ../../nbs/95_docs.ipynb #dea9926c
+def _symbol_ids(src:str)->list:
+    "The anchors nbdev's `_modidx.py` gives the definitions of an exported cell: `name` and `class.method`, lower case"
+    try: tree = ast.parse(src)
+    except SyntaxError: return []
+    res, defs = [], (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+    for o in tree.body:
+        if not isinstance(o, defs): continue
+        res.append(o.name.lower())
+        if isinstance(o, ast.ClassDef): res += [f'{o.name}.{t.name}'.lower() for t in o.body if isinstance(t, defs)]
+    return res
+
 # %% ../../nbs/95_docs.ipynb #c8bdc14e
 def show_doc_md(obj,               # a function or class
                 name:str,          # the name to show
@@ -156,6 +171,8 @@ def stage_nb(nb:nbformat.NotebookNode, # an executed notebook
             continue
         d, shown = directives(c.source), doc_cell(c)
         if shown is not None and (shown.get('source') or shown.get('outputs')): cells.append(shown)
+        if {'export', 'exports', 'exporti'} & d.keys() and (ids := _symbol_ids(c.source)):  # where nbdev's doc links point
+            cells.append(nbformat.v4.new_markdown_cell(''.join(f'<span id="{i}"></span>' for i in ids)))
         if not ({'export', 'exports'} & d.keys()) or 'hide' in d or d.get('include') == 'false': continue
         m = d.get('export') or d.get('exports') or mod
         for nm in _public_defs(c.source):
@@ -165,12 +182,14 @@ def stage_nb(nb:nbformat.NotebookNode, # an executed notebook
     return nb
 
 # %% ../../nbs/95_docs.ipynb #ca6bca1b
-def nav(names:list, # notebook names without `.ipynb`
-       )->dict:     # caption -> page names, in order
-    "The sections of the sidebar: lessons in file order, the tool notebooks, the API reference"
+def nav(names:list,     # notebook names without `.ipynb`
+        dev:set=(),     # the names of the notebooks that export maintainer code (`collab_course.dev`)
+       )->dict:         # caption -> page names, in order
+    "The sections of the sidebar: lessons in teaching order, the library reference, the maintainer tools"
     pages = sorted(n for n in names if n != 'index')
-    lessons = [n for n in pages if re.match(r'[0-8]\d', n)]
-    return {'Lessons': lessons, 'Tools': [n for n in pages if n not in lessons], 'Reference': ['api']}
+    lessons = [n for n in pages if re.match(r'[0-8]\d', n) and not n.startswith('00')]
+    lib = [n for n in pages if n not in lessons and n not in dev]
+    return {'Lessons': lessons, 'Library reference': lib + ['api'], 'Maintainer tools': [n for n in pages if n in dev]}
 
 def toctree_md(sections:dict)->str:
     "A hidden MyST toctree per section, for the home page"
@@ -185,13 +204,17 @@ def api_page(cfg:dict,  # from `site_config`
     lib = cfg['lib'].name
     out = ['# API reference', '',
            f'Every function and class that `{lib}` exports, module by module, with its signature and the comments on its parameters.']
-    for f in sorted(cfg['lib'].glob('*.py')):
+    files = sorted(cfg['lib'].glob('*.py')) + sorted(cfg['lib'].glob('*/*.py'))  # the library first, then its subpackages
+    for f in files:
         if f.name.startswith('_'): continue
-        out.append(f'\n## `{lib}.{f.stem}`\n')
+        name = '.'.join(f.relative_to(cfg['lib']).with_suffix('').parts)
+        if name.startswith('dev.') and f'\n## `{lib}.dev' not in '\n'.join(out):
+            out.append(f'\n## `{lib}.dev`: maintainer code\n\nThe site builder, the benchmark and the number scripts; the library never imports them.')
+        out.append(f'\n## `{lib}.{name}`\n')
         src = re.search(r'File to edit: \.\./(?:\S+/)?(\S+)\.ipynb', f.read_text())
-        try: mod = import_module(f'{lib}.{f.stem}')
+        try: mod = import_module(f'{lib}.{name}')
         except Exception as e:
-            warnings.warn(f'api_page: cannot import {lib}.{f.stem}: {e}')
+            warnings.warn(f'api_page: cannot import {lib}.{name}: {e}')
             out.append(f'*Could not be imported when the site was built: `{type(e).__name__}`.*')
             continue
         if mod.__doc__: out.append(mod.__doc__.strip().split('\n')[0])
@@ -204,6 +227,42 @@ def api_page(cfg:dict,  # from `site_config`
             else: consts.append(nm)
         if consts: out.append('\nAlso exported: ' + ', '.join(f'`{c}`' for c in consts) + '.')
     return '\n'.join(out) + '\n'
+
+# %% ../../nbs/95_docs.ipynb #441a753b
+def page_md(nb:nbformat.NotebookNode, # a staged notebook, from `stage_nb`
+           )->str:                    # the page as Markdown
+    "A notebook's page as Markdown: its markdown cells as they are, code cells and their text outputs fenced"
+    out = []
+    for c in nb.cells:
+        if c.cell_type == 'markdown': out.append(c.source)
+        elif c.cell_type == 'code' and 'remove-input' not in c.get('metadata', {}).get('tags', []) and c.source.strip():
+            out.append(f"```python\n{c.source}\n```")
+        texts = [''.join(o.get('text', '')) or o.get('data', {}).get('text/plain', '') for o in c.get('outputs', [])] if c.cell_type == 'code' else []
+        if any(texts): out.append('```\n' + '\n'.join(t.rstrip() for t in texts if t) + '\n```')
+    return '\n\n'.join(out) + '\n'
+
+_FORWARD = """<!doctype html>
+<html><head><meta charset="utf-8"><title>{title}</title><link rel="canonical" href="{target}">
+<script>location.replace("{target}" + location.hash)</script>
+<noscript><meta http-equiv="refresh" content="0; url={target}"></noscript></head>
+<body><p>This page is now <a href="{target}">{target}</a>.</p></body></html>
+"""
+
+def write_aliases(site:Path, # the built site
+                  src:Path,  # the staged notebooks the site was built from
+                  names:list, # the notebooks' names, without `.ipynb`
+                 )->dict:    # nbdev's page name -> the site's page
+    "Write, for each notebook, nbdev's page name as a page forwarding to the site's (anchor kept) and its `.html.md` Markdown"
+    res = {}
+    for n in names:
+        alias, page = nbpath2html(f'{n}.ipynb').as_posix(), f'{n}.html'
+        if alias in res: raise ValueError(f'{n}.ipynb and {res[alias][:-5]}.ipynb both become {alias} in nbdev\'s doc links: rename one')
+        if alias != page:
+            if (site/alias).exists(): raise ValueError(f'{alias} (nbdev\'s name for {n}.ipynb) is already a page of the site: rename the notebook')
+            (site/alias).write_text(_FORWARD.format(title=html_escape(n), target=page))
+        (site/f'{alias}.md').write_text(page_md(nbformat.read(src/f'{n}.ipynb', as_version=4)))
+        res[alias] = page
+    return res
 
 # %% ../../nbs/95_docs.ipynb #85dd211b
 VENDORED = ('require.js', 'html-manager/dist/embed-amd.js')
@@ -287,6 +346,11 @@ def _notebooks(nbs:Path)->list:
     "The notebooks of `nbs` that become pages"
     return sorted(p for p in nbs.glob('*.ipynb') if not p.name.startswith(('_', '.')))
 
+def _module(p:Path)->str:
+    "The `default_exp` of notebook `p`, or ''"
+    nb = nbformat.read(p, as_version=4)
+    return next((d['default_exp'] for c in nb.cells if c.cell_type == 'code' for d in [directives(c.source)] if d.get('default_exp')), '')
+
 @call_parse
 def build_docs(path:str='.',     # a folder inside the repository
                dest:str='_docs', # where the site goes, relative to the repository root
@@ -302,7 +366,8 @@ def build_docs(path:str='.',     # a folder inside the repository
     src.mkdir(parents=True)
     paths = _notebooks(cfg['nbs'])
     docs = {p.stem for p in paths}
-    sections = nav(sorted(docs))
+    dev = {p.stem for p in paths if _module(p).startswith('dev.')}
+    sections = nav(sorted(docs), dev)
     for p in paths:
         nb = stage_nb(nbformat.read(p, as_version=4), p.stem, docs, cfg)
         if p.stem == 'index': nb.cells.append(nbformat.v4.new_markdown_cell(toctree_md(sections)))
@@ -324,5 +389,6 @@ def build_docs(path:str='.',     # a folder inside the repository
     if out.exists(): shutil.rmtree(out)
     shutil.move(html, out)
     (out/'.nojekyll').touch()  # GitHub Pages: serve `_static/` as it is
+    write_aliases(out, src, [p.stem for p in paths])
     t2 = time.perf_counter()
     print(f'{len(paths)} notebooks -> {out} in {t2-t0:.0f} s (staging and assets {t1-t0:.0f} s, Sphinx {t2-t1:.0f} s)')
