@@ -8,6 +8,7 @@ Docs: https://collab-course.github.io/collab_course/accuracy_numbers.html.md"""
 from __future__ import annotations
 import argparse, time, warnings
 from pathlib import Path
+import collab_course
 import pandas as pd, torch
 warnings.filterwarnings('ignore', message='The given NumPy array is not writable')
 from ..data import movielens_path, is_synthetic, load_ratings
@@ -20,7 +21,7 @@ from ..accuracy import fit_mf, fit_autorec, ACCURATE
 __all__ = ['CSV', 'STEPS', 'chapter', 'splits', 'main']
 
 # %% ../../nbs/96c_accuracy_numbers.ipynb #d9d5ea63
-CSV = Path(__file__).resolve().parents[2]/'nbs'/'accuracy_numbers.csv'
+CSV = Path(collab_course.__file__).resolve().parents[1]/'nbs'/'accuracy_numbers.csv'
 
 # %% ../../nbs/96c_accuracy_numbers.ipynb #d896c3c8
 def chapter(data, seed:int)->DotBias:

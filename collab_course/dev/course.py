@@ -8,6 +8,7 @@ Docs: https://collab-course.github.io/collab_course/course.html.md"""
 from __future__ import annotations
 import re, sys, hashlib
 from pathlib import Path
+import collab_course
 import nbformat
 from .docs import site_config, colab_url as nb_colab_url
 
@@ -15,7 +16,7 @@ from .docs import site_config, colab_url as nb_colab_url
 __all__ = ['ROOT', 'NBS', 'BADGE_TAG', 'INSTALL_TAG', 'repo_url', 'colab_url', 'lessons', 'stamped', 'readme_text', 'main']
 
 # %% ../../nbs/94_course.ipynb #c98e24e3
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(collab_course.__file__).resolve().parents[1]
 NBS = ROOT/'nbs'
 BADGE_TAG, INSTALL_TAG = '<!-- colab-badge -->', '# colab-install'
 

@@ -8,12 +8,13 @@ Docs: https://collab-course.github.io/collab_course/scale_bench.html.md"""
 from __future__ import annotations
 import argparse, json, os, subprocess, sys, time
 from pathlib import Path
+import collab_course
 
 # %% auto #0
 __all__ = ['ROOT', 'SIZES', 'COLUMNS', 'one', 'main']
 
 # %% ../../nbs/96b_scale_bench.ipynb #7fd38e0e
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(collab_course.__file__).resolve().parents[1]
 SIZES = [100_000, 1_000_000, 10_000_000, 25_000_095]
 COLUMNS = ['n_ratings', 'n_users', 'n_items', 'gen_s', 'split_s', 'epoch_s', 'peak_mb', 'valid_mse', 'rating_var', 'threads']
 
