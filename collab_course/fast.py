@@ -148,7 +148,7 @@ def _ddp_worker(rank, world, port, data, n_factors, seed, kw, queue):
     try:
         torch.manual_seed(seed); model = DotBias(data.n_users, data.n_items, n_factors=n_factors)
         hist = fit_fast(model, data, seed=seed, **kw)
-        queue.put((rank, hist, model.w.detach().clone() if rank == 0 else None))
+        queue.put((rank, hist, model.w.detach().numpy().copy() if rank == 0 else None))  # an array travels by value, not as a shared file
     finally: dist.destroy_process_group()
 
 # %% ../nbs/16_fast.ipynb #ce7bc290
@@ -168,4 +168,5 @@ def fit_ddp(data:Split,        # from `split_from_dls` or `split_from_frames`
     res = dict((r, (h, w)) for r, h, w in (q.get() for _ in ps))
     for p in ps: p.join()
     if any(p.exitcode for p in ps): raise RuntimeError(f'a worker failed: exit codes {[p.exitcode for p in ps]}')
-    return res[0]
+    h, w = res[0]
+    return h, torch.from_numpy(w)
