@@ -171,7 +171,9 @@ def stage_nb(nb:nbformat.NotebookNode, # an executed notebook
             continue
         d, shown = directives(c.source), doc_cell(c)
         if shown is not None and (shown.get('source') or shown.get('outputs')): cells.append(shown)
-        if {'export', 'exports', 'exporti'} & d.keys() and (ids := _symbol_ids(c.source)):  # where nbdev's doc links point
+        shown_docs = set() if 'hide' in d or d.get('include') == 'false' or not ({'export', 'exports'} & d.keys()) else {n.lower() for n in _public_defs(c.source)}
+        ids = [i for i in _symbol_ids(c.source) if not (i in shown_docs and re.fullmatch(r'[a-z0-9]+', i))]  # a heading's own id already
+        if {'export', 'exports', 'exporti'} & d.keys() and ids:  # where nbdev's doc links point
             cells.append(nbformat.v4.new_markdown_cell(''.join(f'<span id="{i}"></span>' for i in ids)))
         if not ({'export', 'exports'} & d.keys()) or 'hide' in d or d.get('include') == 'false': continue
         m = d.get('export') or d.get('exports') or mod
