@@ -7,34 +7,52 @@ Docs: https://collab-course.github.io/collab_course/accuracy.html.md"""
 # %% ../nbs/18_accuracy.ipynb #7b82833e
 from __future__ import annotations
 import time, warnings, torch
-from .fast import Split, one_cycle, DotBias, fit_fast
+from torch import nn
+from .base import ModelParts, weights
+from .split import Split
+from .fast import one_cycle, DotBias, fit_fast
 
 # %% auto #0
-__all__ = ['ACCURATE', 'fit_mf', 'ObservedRatings', 'fit_autorec', 'fit_accurate']
+__all__ = ['ACCURATE', 'BiasedMF', 'fit_mf', 'ObservedRatings', 'ItemAutoRec', 'fit_autorec', 'Blend', 'fit_accurate']
 
 # %% ../nbs/18_accuracy.ipynb #b7bce811
+class BiasedMF(nn.Module):
+    "mu + b_u + b_i + p_u . q_i, the classic biased matrix factorisation; `forward` clips to the stars, [1, 5]"
+    def __init__(self, n_users:int, n_items:int, # vocabulary sizes
+                 n_factors:int=128,  # latent factors per user and item
+                 mu:float=0.):       # the mean training rating, the biases' starting point
+        super().__init__()
+        self.P, self.Q = (nn.Parameter(torch.randn(n, n_factors).mul_(0.05)) for n in (n_users, n_items))
+        self.bu, self.bi, self.mu = nn.Parameter(torch.zeros(n_users)), nn.Parameter(torch.zeros(n_items)), mu
+    def raw(self, x): # (n, 2) user, item indices
+        "The unclipped prediction, which training fits"
+        return self.mu + self.bu[x[:,0]] + self.bi[x[:,1]] + (self.P[x[:,0]]*self.Q[x[:,1]]).sum(1)
+    def forward(self, x): return self.raw(x).clamp(1, 5)
+    def extra_repr(self): return f'n_users={len(self.P)}, n_items={len(self.Q)}, n_factors={self.P.shape[1]}, mu={self.mu:.4f}'
+    def parts(self)->ModelParts:
+        "The factors and biases"
+        return ModelParts(weights(self.P), weights(self.bu), weights(self.Q), weights(self.bi), type(self).__name__)
+
 def fit_mf(data:Split,           # from `split_from_dls` or `split_from_frames`
            n_factors:int=128,    # latent factors per user and item
            lam:float=0.1,        # L2 penalty on the factors, per rating
            lam_b:float=0.01,     # L2 penalty on the biases, per rating
            n_epoch:int=20, bs:int=2048, lr:float=0.01, # one-cycle Adam
            seed:int=0,           # seed of the initialisation and the shuffling
-          ):                     # maps (n, 2) user, item indices to ratings in [1, 5]
+          )->BiasedMF:           # the trained model, in eval mode
     "Biased matrix factorisation around the mean rating, with per-rating L2, trained by one-cycle Adam"
     torch.manual_seed(seed); g = torch.Generator().manual_seed(seed)
-    P, Q = (torch.randn(n, n_factors).mul_(0.05).requires_grad_() for n in (data.n_users, data.n_items))
-    bu, bi = torch.zeros(data.n_users, requires_grad=True), torch.zeros(data.n_items, requires_grad=True)
-    mu, n = float(data.y_train.mean()), len(data.y_train)
-    def pred(x): return mu + bu[x[:,0]] + bi[x[:,1]] + (P[x[:,0]]*Q[x[:,1]]).sum(1)
+    m = BiasedMF(data.n_users, data.n_items, n_factors, mu=float(data.y_train.mean())); n = len(data.y_train)
+    P, Q, bu, bi = m.P, m.Q, m.bu, m.bi
     nb = -(-n//bs); lrs, moms = one_cycle(nb*n_epoch, lr)
     opt = torch.optim.Adam([P, Q, bu, bi], lr=lr, betas=(moms[0], 0.99))
     for k in range(nb*n_epoch):
         if k % nb == 0: perm = torch.randperm(n, generator=g)
         idx = perm[k%nb*bs:(k%nb+1)*bs]; x, y = data.x_train[idx], data.y_train[idx]; u, i = x[:,0], x[:,1]
-        loss = ((pred(x)-y)**2).mean() + lam*(P[u].square().sum(1) + Q[i].square().sum(1)).mean() \
+        loss = ((m.raw(x)-y)**2).mean() + lam*(P[u].square().sum(1) + Q[i].square().sum(1)).mean() \
                + lam_b*(bu[u].square() + bi[i].square()).mean()
         opt.param_groups[0].update(lr=lrs[k], betas=(moms[k], 0.99)); opt.zero_grad(); loss.backward(); opt.step()
-    return torch.no_grad()(lambda x: pred(x).clamp(1, 5))
+    return m.eval().requires_grad_(False)
 
 # %% ../nbs/18_accuracy.ipynb #68416f28
 class ObservedRatings:
@@ -85,12 +103,23 @@ class _Decode(torch.autograd.Function):
         return obs.matrix(g) @ W, obs.matrix(g, t=True) @ H, gb, None
 
 # %% ../nbs/18_accuracy.ipynb #e5cfa313
+class ItemAutoRec(nn.Module):
+    "A trained I-AutoRec as what it predicts: the filled-in item x user matrix, and each item's code as its factors"
+    def __init__(self, table:torch.Tensor, # (n_items, n_users) predicted ratings
+                 codes:torch.Tensor):      # (n_items, n_hidden) the encoder's output for each item
+        super().__init__(); self.register_buffer('table', table); self.register_buffer('codes', codes)
+    def forward(self, x): return self.table[x[:,1], x[:,0]] # (n, 2) user, item indices
+    def extra_repr(self): return f'n_users={self.table.shape[1]}, n_items={self.table.shape[0]}, n_hidden={self.codes.shape[1]}'
+    def parts(self)->ModelParts:
+        "No user factors or biases: the item codes as item factors"
+        return ModelParts(None, None, weights(self.codes), None, type(self).__name__)
+
 def fit_autorec(data:Split,       # from `split_from_dls` or `split_from_frames`
                 n_hidden:int=500, # size of the code of each item
                 lam:float=100.,   # L2 penalty on the weights (relative to the sum of squared errors)
                 n_epoch:int=150, lr:float=0.02, # one-cycle Adam, the whole matrix as one batch
                 seed:int=0,       # seed of the initialisation
-               ):                 # maps (n, 2) user, item indices to ratings in [1, 5]
+               )->ItemAutoRec:   # the predictions, as a module
     "I-AutoRec: an autoencoder of each item's column of ratings, trained on the observed entries only"
     torch.manual_seed(seed)
     obs = ObservedRatings(data.x_train[:,1], data.x_train[:,0], data.y_train, data.n_items, data.n_users)
@@ -102,21 +131,33 @@ def fit_autorec(data:Split,       # from `split_from_dls` or `split_from_frames`
         sse = (_Decode.apply(H, dec.weight, dec.bias, obs) - obs.ratings).square().sum()
         loss = (sse + lam/2*(enc.weight.square().sum() + dec.weight.square().sum()))/len(obs.ratings)
         opt.param_groups[0].update(lr=lrs[k], betas=(moms[k], 0.99)); opt.zero_grad(); loss.backward(); opt.step()
-    with torch.no_grad(): out = dec(torch.sigmoid(obs.matrix(obs.inputs) @ enc.weight.t() + enc.bias)).clamp(1, 5)
-    return lambda x: out[x[:,1], x[:,0]]
+    with torch.no_grad():
+        H = torch.sigmoid(obs.matrix(obs.inputs) @ enc.weight.t() + enc.bias)
+        return ItemAutoRec(dec(H).clamp(1, 5), H)
 
 # %% ../nbs/18_accuracy.ipynb #70b58c46
 ACCURATE = dict(model=dict(n_factors=50, y_range=(0, 5.5)), fit=dict(bs=64, n_epoch=5, lr=5e-3, wd=0.1), # the chapter's
                 ae=dict(n_hidden=500, lam=100., n_epoch=150, lr=0.02), w_ae=0.6)  # about 25 s on one CPU core
 
 # %% ../nbs/18_accuracy.ipynb #2b951a7b
+class Blend(nn.Module):
+    "`w` times one model's prediction plus `1-w` times another's, clipped to [1, 5]"
+    def __init__(self, a:nn.Module, b:nn.Module, # the two models; `b` is the one with user and item factors
+                 w:float):                        # weight of `a`
+        super().__init__(); self.a, self.b, self.w = a, b, w
+    @torch.no_grad()
+    def forward(self, x): return (self.w*self.a(x) + (1-self.w)*self.b(x)).clamp(1, 5) # (n, 2) user, item indices
+    def extra_repr(self): return f'w={self.w}'
+    def parts(self)->ModelParts:
+        "The factors and biases of `b`"
+        return self.b.parts()
+
 def fit_accurate(data:Split,      # from `split_from_dls` or `split_from_frames`
                  seed:int=0,      # seed of both models
                  recipe:dict=None, # default: `ACCURATE`
-                ):                # maps (n, 2) user, item indices to ratings in [1, 5]
+                )->Blend:         # the two models and their weights
     "Blend of `fit_autorec` (weight `w_ae`) and the chapter's `DotBias` trained by `fit_fast` (the rest)"
     r = recipe or ACCURATE
     ae = fit_autorec(data, seed=seed, **r['ae'])
     torch.manual_seed(seed); m = DotBias(data.n_users, data.n_items, **r['model']); fit_fast(m, data, seed=seed, **r['fit'])
-    w = r['w_ae']
-    return torch.no_grad()(lambda x: (w*ae(x) + (1-w)*m(x)).clamp(1, 5))
+    return Blend(ae, m, r['w_ae'])

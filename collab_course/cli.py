@@ -17,8 +17,8 @@ COMMANDS = {
     'data':       'collab_course.data:data_summary',
     'quickstart': 'collab_course.quickstart:quickstart',
     'lab':        'collab_course.quickstart:lab',
-    'docs':       'collab_course.docs:build_docs',
-    'bench':      'collab_course.bench:bench',
+    'docs':       'collab_course.dev.docs:build_docs',
+    'bench':      'collab_course.dev.bench:bench',
 }
 
 # %% ../nbs/98_cli.ipynb #d757adf8

@@ -9,25 +9,28 @@ from __future__ import annotations
 import torch
 from torch import nn
 from fastai.collab import EmbeddingDotBias
-from .models import DotProductBias
-from .interpret import _parts
+from .models import DotProductBias, DotProductBiasParams
+from .fast import DotBias
+from .interpret import model_parts
 
 # %% auto #0
 __all__ = ['to_fastai', 'from_fastai']
 
 # %% ../nbs/11_collab_learner.ipynb #5c12bd7b
-def to_fastai(model,             # our `DotProductBias` or `DotProductBiasParams`, or a `Learner` holding one
+def to_fastai(model,             # our `DotProductBias`, `DotProductBiasParams` or `DotBias`, or a `Learner` holding one
               classes:dict=None, # `dls.classes`, to enable `EmbeddingDotBias.bias` and `.weight` by title
              )->EmbeddingDotBias:
     "A fastai `EmbeddingDotBias` with the weights and `y_range` of `model`"
-    p, m = _parts(model), model if isinstance(model, nn.Module) else model.model
-    if p['item_bias'] is None or p['user_bias'] is None:
-        raise TypeError(f'{p["name"]} has no biases: only DotProductBias and DotProductBiasParams convert to EmbeddingDotBias.')
-    (n_users, n_factors), n_items = p['user'].shape, len(p['item'])
+    p, m = model_parts(model), model if isinstance(model, nn.Module) else model.model
+    if p.item_bias is None or p.user_bias is None:
+        raise TypeError(f'{p.name} has no biases: only DotProductBias, DotProductBiasParams and DotBias convert to EmbeddingDotBias.')
+    if not isinstance(m, (DotProductBias, DotProductBiasParams, DotBias)):  # same parts, another prediction (e.g. a mean offset)
+        raise TypeError(f'{p.name} does not predict sigmoid_range(u.v + b_u + b_i): only DotProductBias, DotProductBiasParams and DotBias convert.')
+    (n_users, n_factors), n_items = p.user_factors.shape, len(p.item_factors)
     res = EmbeddingDotBias(n_factors, n_users, n_items, y_range=getattr(m, 'y_range', None))
     if classes is not None: res.classes, (res.user, res.item) = classes, list(classes)[:2]
     with torch.no_grad():
-        for layer,w in ((res.u_weight, p['user']), (res.i_weight, p['item']), (res.u_bias, p['user_bias']), (res.i_bias, p['item_bias'])):
+        for layer,w in ((res.u_weight, p.user_factors), (res.i_weight, p.item_factors), (res.u_bias, p.user_bias), (res.i_bias, p.item_bias)):
             layer.weight.copy_(w.reshape(layer.weight.shape))
     return res
 

@@ -7,33 +7,11 @@ Docs: https://collab-course.github.io/collab_course/fast.html.md"""
 # %% ../nbs/16_fast.ipynb #834309e3
 from __future__ import annotations
 import math, torch, torch.distributed, numpy as np, pandas as pd
-from collections import namedtuple
+from .base import ModelParts, weights
+from .split import Split
 
 # %% auto #0
-__all__ = ['Split', 'FAST', 'split_from_dls', 'split_from_frames', 'DotBias', 'one_cycle', 'AdamW', 'mse', 'fit_fast', 'fit_ddp']
-
-# %% ../nbs/16_fast.ipynb #03f7b738
-Split = namedtuple('Split', 'x_train y_train x_valid y_valid n_users n_items')
-
-def split_from_dls(dls, # fastai `DataLoaders` from `collab_dls`
-                  )->Split:
-    "Training and validation (user, item) indices and ratings of `dls` as whole tensors"
-    def xy(dl): return (torch.as_tensor(np.ascontiguousarray(dl.xs.to_numpy()), dtype=torch.long),
-                        torch.as_tensor(dl.ys.to_numpy(copy=True), dtype=torch.float32).view(-1))
-    n_u, n_i = (len(v) for v in dls.classes.values())
-    return Split(*xy(dls.train), *xy(dls.valid), n_u, n_i)
-
-# %% ../nbs/16_fast.ipynb #1694dbe2
-def split_from_frames(train:pd.DataFrame, # training ratings
-                      valid:pd.DataFrame, # validation ratings
-                      user='user', item='movie', rating='rating', # column names
-                     )->Split:
-    "A `Split` of two rating tables, indexed with one vocabulary (0 is left for unknown)"
-    cats = [pd.Categorical(pd.concat([train[c], valid[c]])).categories for c in (user, item)]
-    def xy(df):
-        x = np.stack([cat.get_indexer(df[c])+1 for cat,c in zip(cats, (user, item))], 1)
-        return torch.as_tensor(x, dtype=torch.long), torch.as_tensor(df[rating].to_numpy(np.float32))
-    return Split(*xy(train), *xy(valid), len(cats[0])+1, len(cats[1])+1)
+__all__ = ['FAST', 'DotBias', 'one_cycle', 'AdamW', 'mse', 'fit_fast', 'fit_ddp']
 
 # %% ../nbs/16_fast.ipynb #0459fb99
 class DotBias(torch.nn.Module):
@@ -41,7 +19,7 @@ class DotBias(torch.nn.Module):
     def __init__(self, n_users:int, n_items:int, # vocabulary sizes
                  n_factors:int=50, y_range:tuple=(0, 5.5)):
         super().__init__()
-        self.n_users, self.n_factors, self.y_range = n_users, n_factors, y_range
+        self.n_users, self.n_items, self.n_factors, self.y_range = n_users, n_items, n_factors, y_range
         self.w = torch.nn.Parameter(torch.randn(n_users+n_items, n_factors+1).fmod_(2).mul_(0.01))
         self.register_buffer('offset', torch.tensor([0, n_users]), persistent=False)
     def _sig(self, E):
@@ -50,24 +28,43 @@ class DotBias(torch.nn.Module):
     def forward(self, x): # (bs, 2) user and item indices
         lo, hi = self.y_range
         return lo + (hi-lo)*self._sig(self.w[x + self.offset])
+    def extra_repr(self): return f'n_users={self.n_users}, n_items={self.n_items}, n_factors={self.n_factors}, y_range={self.y_range}'
+    def parts(self)->ModelParts:
+        "The factors and biases, cut out of the table `w`"
+        w, nu, nf = weights(self.w), self.n_users, self.n_factors
+        return ModelParts(w[:nu,:nf], w[:nu,nf], w[nu:,:nf], w[nu:,nf], type(self).__name__)
 
-# %% ../nbs/16_fast.ipynb #cb7537e4
-@torch.no_grad()
-def _grad_(self:DotBias, x, y):
-    "Set `w.grad` to the gradient of the mean squared error on (`x`, `y`); return the loss"
-    lo, hi = self.y_range; nf, bs = self.n_factors, len(y)
-    r = (x + self.offset).reshape(-1)
-    E = self.w[r].view(bs, 2, -1)
-    s = self._sig(E)
-    err = lo + (hi-lo)*s - y
-    G = torch.empty_like(E)
-    G[:,0,:nf], G[:,1,:nf], G[:,:,nf] = E[:,1,:nf], E[:,0,:nf], 1.
-    G.mul_((err*(2*(hi-lo)/bs)*s*(1-s))[:,None,None])
-    if self.w.grad is None: self.w.grad = torch.zeros_like(self.w)
-    else: self.w.grad.zero_()
-    self.w.grad.index_add_(0, r, G.view(2*bs, -1))
-    return (err*err).mean()
-DotBias.grad_ = _grad_
+    @torch.no_grad()
+    def pair_grads(self, E:torch.Tensor, # (bs, 2, n_factors+1): the user's and the item's row of each pair
+                   y:torch.Tensor,       # (bs,) ratings
+                  )->tuple:              # (gradient of the batch's MSE for each of the 2*bs rows, each pair's error)
+        "The gradient of the mean squared error with respect to each pair's two rows"
+        lo, hi = self.y_range; nf = self.n_factors
+        s = self._sig(E); err = lo + (hi-lo)*s - y
+        c = err*(2*(hi-lo)/len(y))*s*(1-s)                        # d loss / d (u·v + b_u + b_v)
+        G = E.flip(1).mul_(c[:,None,None]); G[:,:,nf] = c[:,None]  # each side gets the other side's factors times c
+        return G, err
+
+    @torch.no_grad()
+    def grad_(self, x, y):
+        "Set `w.grad` to the gradient of the mean squared error on (`x`, `y`); return the loss"
+        r = (x + self.offset).reshape(-1)
+        G, err = self.pair_grads(self.w[r].view(len(y), 2, -1), y)
+        if self.w.grad is None: self.w.grad = torch.zeros_like(self.w)
+        else: self.w.grad.zero_()
+        self.w.grad.index_add_(0, r, G.view(2*len(y), -1))
+        return (err*err).mean()
+
+    def to_dot_product_bias(self):
+        "The chapter's `DotProductBias` (lesson 7) with these weights, for the analyses written for it"
+        from collab_course.models import DotProductBias
+        nu, nf = self.n_users, self.n_factors
+        out = DotProductBias(nu, self.n_items, n_factors=nf, y_range=self.y_range)
+        with torch.no_grad():
+            for emb, rows, cols in ((out.user_factors, slice(None, nu), slice(None, nf)), (out.user_bias, slice(None, nu), slice(nf, None)),
+                                    (out.movie_factors, slice(nu, None), slice(None, nf)), (out.movie_bias, slice(nu, None), slice(nf, None))):
+                emb.weight.copy_(self.w[rows, cols])
+        return out.eval()
 
 # %% ../nbs/16_fast.ipynb #498fec97
 def one_cycle(n:int, lr:float, # steps, peak learning rate
@@ -151,7 +148,7 @@ def _ddp_worker(rank, world, port, data, n_factors, seed, kw, queue):
     try:
         torch.manual_seed(seed); model = DotBias(data.n_users, data.n_items, n_factors=n_factors)
         hist = fit_fast(model, data, seed=seed, **kw)
-        queue.put((rank, hist, model.w.detach().clone() if rank == 0 else None))
+        queue.put((rank, hist, model.w.detach().numpy().copy() if rank == 0 else None))  # an array travels by value, not as a shared file
     finally: dist.destroy_process_group()
 
 # %% ../nbs/16_fast.ipynb #ce7bc290
@@ -171,4 +168,5 @@ def fit_ddp(data:Split,        # from `split_from_dls` or `split_from_frames`
     res = dict((r, (h, w)) for r, h, w in (q.get() for _ in ps))
     for p in ps: p.join()
     if any(p.exitcode for p in ps): raise RuntimeError(f'a worker failed: exit codes {[p.exitcode for p in ps]}')
-    return res[0]
+    h, w = res[0]
+    return h, torch.from_numpy(w)

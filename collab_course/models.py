@@ -9,70 +9,37 @@ from __future__ import annotations
 import torch
 from torch import nn
 from fastai.layers import Embedding, sigmoid_range
+from .base import CollabModel
 
 # %% auto #0
 __all__ = ['DotProduct', 'DotProductBias', 'create_params', 'DotProductBiasParams', 'CollabNN']
 
-# %% ../nbs/06_dot_product.ipynb #a7bdaa63
-_INT_DTYPES = (torch.int32, torch.int64)
-
-def _check_batch(x:torch.Tensor, # (batch, 2) integer tensor of (user, item) indices
-                 n_users:int,    # rows of the user embedding
-                 n_items:int,    # rows of the item embedding
-                ):
-    "Raise a `TypeError`/`ValueError` that says what to fix unless `x` is a valid batch of index pairs"
-    if not isinstance(x, torch.Tensor):
-        raise TypeError(f'x must be a torch.Tensor of (user, item) indices, not {type(x).__name__}; wrap it: torch.tensor(x)')
-    if x.ndim != 2 or x.shape[1] != 2:
-        raise ValueError(f'x must have shape (batch, 2), one (user, item) index pair per row, but has shape {tuple(x.shape)}; '
-                         'stack the two index columns: torch.stack([users, items], dim=1)')
-    if x.dtype not in _INT_DTYPES:
-        raise TypeError(f'x has dtype {x.dtype}, but embeddings look rows up by integer index; convert it with x.long()')
-    if not len(x): return
-    for col, (name, n, lo, hi) in enumerate(zip(('user', 'item'), (n_users, n_items), x.amin(0).tolist(), x.amax(0).tolist())):
-        if lo < 0: raise ValueError(f'{name} index {lo} in column {col} of x is negative; indices count from 0')
-        if hi >= n: raise ValueError(f"{name} index {hi} >= {n} {name}s (column {col} of x, max allowed {n-1}); "
-                                     "rebuild the model with the DataLoaders' vocab sizes")
-
 # %% ../nbs/06_dot_product.ipynb #777c55d5
-class DotProduct(nn.Module):
+class DotProduct(CollabModel):
     "Predict a rating as the dot product of a user's and an item's embedding, optionally squashed into `y_range`"
-    def __init__(self, n_users:int,       # users in the vocabulary (with `#na#`)
-                 n_items:int,             # items in the vocabulary (with `#na#`)
-                 n_factors:int=50,        # latent factors per user and per item
-                 y_range:tuple=None,      # (low, high) for `sigmoid_range`; None: the raw dot product
-                ):
-        super().__init__()
-        self.n_users, self.n_items, self.n_factors, self.y_range = n_users, n_items, n_factors, y_range
+    part_names = ('user_factors', None, 'movie_factors', None)
+    def __init__(self, n_users:int, n_items:int, # vocabulary sizes (with `#na#`)
+                 n_factors:int=50, y_range:tuple=None): # factors per user and item; (low, high), or None for the raw dot product
+        super().__init__(n_users, n_items, n_factors, y_range)
         self.user_factors, self.movie_factors = Embedding(n_users, n_factors), Embedding(n_items, n_factors)
 
     def forward(self, x:torch.Tensor)->torch.Tensor: # (batch, 2) indices -> (batch,) predictions
-        _check_batch(x, self.n_users, self.n_items)
         res = (self.user_factors(x[:,0]) * self.movie_factors(x[:,1])).sum(dim=1)
         return res if self.y_range is None else sigmoid_range(res, *self.y_range)
 
-    def extra_repr(self): return f'n_users={self.n_users}, n_items={self.n_items}, n_factors={self.n_factors}, y_range={self.y_range}'
-
 # %% ../nbs/07_biases.ipynb #487f04ec
-class DotProductBias(nn.Module):
+class DotProductBias(CollabModel):
     "Predict a rating as user . item factors + user bias + item bias, squashed into `y_range`"
-    def __init__(self, n_users:int,       # users in the vocabulary (with `#na#`)
-                 n_items:int,             # items in the vocabulary (with `#na#`)
-                 n_factors:int=50,        # latent factors per user and per item
-                 y_range:tuple=(0, 5.5),  # (low, high) for `sigmoid_range`; None: the raw sum
-                ):
-        super().__init__()
-        self.n_users, self.n_items, self.n_factors, self.y_range = n_users, n_items, n_factors, y_range
+    def __init__(self, n_users:int, n_items:int, # vocabulary sizes (with `#na#`)
+                 n_factors:int=50, y_range:tuple=(0, 5.5)): # factors per user and item; (low, high), or None for the raw sum
+        super().__init__(n_users, n_items, n_factors, y_range)
         self.user_factors, self.user_bias = Embedding(n_users, n_factors), Embedding(n_users, 1)
         self.movie_factors, self.movie_bias = Embedding(n_items, n_factors), Embedding(n_items, 1)
 
     def forward(self, x:torch.Tensor)->torch.Tensor: # (batch, 2) indices -> (batch,) predictions
-        _check_batch(x, self.n_users, self.n_items)
         u, m = x[:,0], x[:,1]
         res = (self.user_factors(u) * self.movie_factors(m)).sum(dim=1) + self.user_bias(u)[:,0] + self.movie_bias(m)[:,0]
         return res if self.y_range is None else sigmoid_range(res, *self.y_range)
-
-    def extra_repr(self): return f'n_users={self.n_users}, n_items={self.n_items}, n_factors={self.n_factors}, y_range={self.y_range}'
 
 # %% ../nbs/09_create_params.ipynb #1e7d327e
 def create_params(size:int|tuple, # shape of the parameter, e.g. `(n_users, n_factors)` or `n_users`
@@ -81,43 +48,37 @@ def create_params(size:int|tuple, # shape of the parameter, e.g. `(n_users, n_fa
     return nn.Parameter(torch.randn(size) * 0.01)
 
 # %% ../nbs/09_create_params.ipynb #fcca79d1
-class DotProductBiasParams(nn.Module):
+class DotProductBiasParams(CollabModel):
     "`DotProductBias` with bare parameter matrices from `create_params`, indexed directly"
-    def __init__(self, n_users:int,       # users in the vocabulary (with `#na#`)
-                 n_items:int,             # items in the vocabulary (with `#na#`)
-                 n_factors:int=50,        # latent factors per user and per item
-                 y_range:tuple=(0, 5.5),  # (low, high) for `sigmoid_range`; None: the raw sum
-                ):
-        super().__init__()
-        self.n_users, self.n_items, self.n_factors, self.y_range = n_users, n_items, n_factors, y_range
+    def __init__(self, n_users:int, n_items:int, # vocabulary sizes (with `#na#`)
+                 n_factors:int=50, y_range:tuple=(0, 5.5)): # factors per user and item; (low, high), or None for the raw sum
+        super().__init__(n_users, n_items, n_factors, y_range)
         self.user_factors, self.user_bias = create_params((n_users, n_factors)), create_params(n_users)
         self.movie_factors, self.movie_bias = create_params((n_items, n_factors)), create_params(n_items)
 
     def forward(self, x:torch.Tensor)->torch.Tensor: # (batch, 2) indices -> (batch,) predictions
-        _check_batch(x, self.n_users, self.n_items)
         u, m = x[:,0], x[:,1]
         res = (self.user_factors[u] * self.movie_factors[m]).sum(dim=1) + self.user_bias[u] + self.movie_bias[m]
         return res if self.y_range is None else sigmoid_range(res, *self.y_range)
 
-    def extra_repr(self):
-        shapes = ', '.join(f'{n}: {tuple(p.shape)}' for n,p in self.named_parameters())
-        return f'n_users={self.n_users}, n_items={self.n_items}, n_factors={self.n_factors}, y_range={self.y_range}\n{shapes}'
+    def extra_repr(self)->str:
+        "The sizes, then the shape of each bare parameter (a layer would show its own)"
+        return super().extra_repr() + '\n' + ', '.join(f'{n}: {tuple(p.shape)}' for n,p in self.named_parameters())
 
 # %% ../nbs/12_collab_nn.ipynb #45d6faf6
-class CollabNN(nn.Module):
+class CollabNN(CollabModel):
     "Concatenated user and item embeddings -> Linear -> ReLU -> Linear(1) -> `sigmoid_range`"
+    part_names = ('user_factors', None, 'item_factors', None)
     def __init__(self, user_sz:tuple, # (number of users, user embedding size), e.g. from `get_emb_sz`
                  item_sz:tuple,       # (number of items, item embedding size)
                  y_range:tuple=(0, 5.5), # predictions are squashed into this range
                  n_act:int=100):      # activations of the hidden layer
-        super().__init__()
         for nm,sz in (('user_sz', user_sz), ('item_sz', item_sz)):
             if not isinstance(sz, (tuple, list)) or len(sz) != 2 or not all(isinstance(v, int) and v > 0 for v in sz):
                 raise ValueError(f'{nm}={sz!r}: expected (number of rows, embedding size), two positive ints, e.g. from `get_emb_sz(dls)`.')
+        super().__init__(user_sz[0], item_sz[0], (user_sz[1], item_sz[1]), y_range)
         self.user_factors, self.item_factors = Embedding(*user_sz), Embedding(*item_sz)
         self.layers = nn.Sequential(nn.Linear(user_sz[1]+item_sz[1], n_act), nn.ReLU(), nn.Linear(n_act, 1))
-        self.y_range = y_range
     def forward(self, x:torch.Tensor)->torch.Tensor: # (batch, 2) indices -> (batch,) predictions
-        _check_batch(x, self.user_factors.num_embeddings, self.item_factors.num_embeddings)
         embs = torch.cat([self.user_factors(x[:,0]), self.item_factors(x[:,1])], dim=1)
         return sigmoid_range(self.layers(embs)[:,0], *self.y_range)

@@ -24,26 +24,15 @@ def _pick_title(vocab:list, ratings, title:str)->str:
     print(f'{title!r} is not in this data set: using the most rated title, {alt!r}.')
     return alt
 
-# %% ../nbs/97_quickstart.ipynb #c7d932c9
-def _from_dotbias(m)->'DotProductBias':
-    "A `DotProductBias` with the weights of the fast trainer's `DotBias` `m`"
-    from collab_course.models import DotProductBias
-    nu, nf = m.n_users, m.n_factors
-    out = DotProductBias(nu, len(m.w)-nu, n_factors=nf, y_range=m.y_range)
-    with torch.no_grad():
-        for emb, rows, cols in ((out.user_factors, slice(None, nu), slice(None, nf)), (out.user_bias, slice(None, nu), slice(nf, None)),
-                                (out.movie_factors, slice(nu, None), slice(None, nf)), (out.movie_bias, slice(nu, None), slice(nf, None))):
-            emb.weight.copy_(m.w[rows, cols])
-    return out.eval()
-
 # %% ../nbs/97_quickstart.ipynb #319faf5f
 def _train_fast(dls, epochs:int, seed:int)->tuple:
     "`DotBias` trained by `fit_fast` with the `FAST` recipe (`epochs` replaces its 4); (model, valid MSE, seconds)"
-    from collab_course.fast import split_from_dls, DotBias, fit_fast, FAST
+    from collab_course.split import split_from_dls
+    from collab_course.fast import DotBias, fit_fast, FAST
     data = split_from_dls(dls)
     torch.manual_seed(seed); m = DotBias(data.n_users, data.n_items)
     t0 = time.perf_counter(); hist = fit_fast(m, data, **{**FAST, 'n_epoch': epochs}, seed=seed)
-    return _from_dotbias(m), hist[-1][1], time.perf_counter()-t0
+    return m.to_dot_product_bias(), hist[-1][1], time.perf_counter()-t0
 
 # %% ../nbs/97_quickstart.ipynb #eb996c24
 @call_parse

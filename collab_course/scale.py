@@ -8,39 +8,11 @@ Docs: https://collab-course.github.io/collab_course/scale.html.md"""
 from __future__ import annotations
 import torch, numpy as np
 from fastprogress.fastprogress import progress_bar
-from .fast import Split, DotBias, one_cycle, mse
-from .synthetic import Ratings
+from .fast import DotBias, one_cycle, mse
+from .split import Split, check_split
 
 # %% auto #0
-__all__ = ['split_ratings', 'check_split', 'sparse_grad', 'RowAdagrad', 'fit_sparse']
-
-# %% ../nbs/17_scale.ipynb #d4746053
-def split_ratings(r:Ratings,             # e.g. from `synthetic_ratings`: `user`, `item` ids from 0, `rating`
-                  valid_pct:float=0.02,  # share of the ratings held out
-                  seed:int=0,            # seed of the random hold-out
-                 )->Split:
-    "A `Split` of `r` with int32 (user, item) pairs and float32 ratings, `valid_pct` held out at random"
-    u, i, y = (torch.as_tensor(np.asarray(a)) for a in (r.user, r.item, r.rating))
-    if not len(u) == len(i) == len(y): raise ValueError(f'user, item and rating must have one entry per rating; got lengths {len(u):,}, {len(i):,} and {len(y):,}.')
-    if len(y) == 0: raise ValueError('there are no ratings: the data is empty.')
-    valid = torch.rand(len(y), generator=torch.Generator().manual_seed(seed)) < valid_pct
-    x = torch.stack([u.int(), i.int()], 1); y = y.float()
-    return check_split(Split(x[~valid], y[~valid], x[valid], y[valid], r.n_users, r.n_items))
-
-# %% ../nbs/17_scale.ipynb #c4aa50e8
-def check_split(data:Split)->Split:
-    "`data`, after checking it is non-empty, that lengths match and that every id is in range"
-    for part in ('train', 'valid'):
-        x, y = getattr(data, f'x_{part}'), getattr(data, f'y_{part}')
-        if x.ndim != 2 or x.shape[1] != 2 or x.is_floating_point():
-            raise ValueError(f'x_{part} must be integer (user, item) ids of shape (n, 2); got {x.dtype} of shape {tuple(x.shape)}.')
-        if len(x) != len(y): raise ValueError(f'x_{part} has {len(x):,} rows but y_{part} has {len(y):,} ratings: they must match.')
-        for j, (what, size) in enumerate((('user', data.n_users), ('item', data.n_items))):
-            if len(x) and not (0 <= int(x[:,j].min()) and int(x[:,j].max()) < size):
-                raise ValueError(f'x_{part} has {what} ids from {int(x[:,j].min())} to {int(x[:,j].max())}, but there are only '
-                                 f'{size:,} {what}s (ids 0 to {size-1:,}): renumber the ids or pass the right n_{what}s.')
-    if len(data.y_train) == 0: raise ValueError('the training set is empty: there is nothing to train on.')
-    return data
+__all__ = ['sparse_grad', 'RowAdagrad', 'fit_sparse']
 
 # %% ../nbs/17_scale.ipynb #91281e82
 @torch.no_grad()
@@ -49,14 +21,10 @@ def sparse_grad(model:DotBias, # the model whose table `w` is read
                 yb:torch.Tensor, # (bs,) ratings
                )->tuple:         # (rows, their weights, their MSE gradient, the loss)
     "The rows of `model.w` that a batch touches, their weights and their gradient of the mean squared error"
-    lo, hi = model.y_range; nf, bs = model.n_factors, len(yb)
     rows, inv = torch.unique((xb.long() + model.offset).view(-1), return_inverse=True)
     w = model.w.index_select(0, rows)
-    E = w.index_select(0, inv).view(bs, 2, -1)
-    s = model._sig(E); err = lo + (hi-lo)*s - yb
-    c = err*(2*(hi-lo)/bs)*s*(1-s)                            # d loss / d (u·v + b_u + b_v)
-    G = E.flip(1).mul_(c[:,None,None]); G[:,:,nf] = c[:,None]  # each side gets the other side's factors times c
-    return rows, w, torch.zeros_like(w).index_add_(0, inv, G.view(2*bs, -1)), (err*err).mean()
+    G, err = model.pair_grads(w.index_select(0, inv).view(len(yb), 2, -1), yb)  # lesson 16's gradient, per pair
+    return rows, w, torch.zeros_like(w).index_add_(0, inv, G.view(2*len(yb), -1)), (err*err).mean()
 
 # %% ../nbs/17_scale.ipynb #9a72d086
 class RowAdagrad:

@@ -3,8 +3,7 @@ import sys, json
 from pathlib import Path
 import nbformat
 from conftest import ROOT
-sys.path.insert(0, str(ROOT/'tools'))
-import course
+from collab_course.dev import course
 
 def test_readme_is_generated_from_index():
     assert (ROOT/'README.md').read_text() == course.readme_text(), 'README.md is stale: run `python tools/course.py readme`'

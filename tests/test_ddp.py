@@ -1,6 +1,7 @@
 "Distributed data parallel (gloo, 2 processes on loopback) reaches the same model as one process"
 import numpy as np, pandas as pd, torch
-from collab_course.fast import split_from_frames, DotBias, fit_fast, fit_ddp
+from collab_course.split import split_from_frames
+from collab_course.fast import DotBias, fit_fast, fit_ddp
 
 def _small_split(n_users=60, n_items=40, n=3000, seed=0):
     "Ratings from a planted rank-3 model, 80/20 split"

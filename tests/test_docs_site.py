@@ -7,9 +7,8 @@ from pathlib import Path
 from urllib.parse import urlsplit, unquote
 import nbformat, pytest
 from conftest import ROOT, BIN, CHROMIUM, ARGS, tool, need_browser, _Server
-sys.path.insert(0, str(ROOT/'tools'))
-import course
-from collab_course import docs
+from collab_course.dev import course
+from collab_course.dev import docs
 
 BUILD_LIMIT_S = 300
 SITE = ROOT/'_docs'
@@ -27,6 +26,7 @@ def _bare_env(home:Path)->dict:
     "What a fresh machine offers the build: the virtual environment's `bin/` alone on PATH (so no npm, no node), an empty HOME"
     dead = 'http://127.0.0.1:9'  # any HTTP client that honours proxies fails at once, should something try the network
     return {'PATH': str(BIN), 'HOME': str(home), 'LANG': 'C.UTF-8', 'TMPDIR': str(home),
+            **({'PYTHONPATH': os.environ['PYTHONPATH']} if os.environ.get('PYTHONPATH') else {}),  # a checkout tested in place
             'http_proxy': dead, 'https_proxy': dead, 'HTTP_PROXY': dead, 'HTTPS_PROXY': dead, 'no_proxy': '', 'NO_PROXY': ''}
 
 @pytest.fixture(scope='session')
@@ -83,7 +83,11 @@ def browser(pw, server):
 
 def _page(nb:Path)->str: return nb.stem + '.html'
 
-def _pages(d:Path)->list: return sorted(p.relative_to(d).as_posix() for p in d.rglob('*.html') if not p.relative_to(d).parts[0].startswith('_'))
+def _is_forward(p:Path)->bool: return 'location.replace(' in p.read_text(errors='replace')[:2000]  # nbdev's page name, see write_aliases
+
+def _pages(d:Path)->list:
+    "The site's pages, without the forwarding pages under nbdev's names (test_doc_links_open_in_the_browser follows those)"
+    return sorted(p.relative_to(d).as_posix() for p in d.rglob('*.html') if not p.relative_to(d).parts[0].startswith('_') and not _is_forward(p))
 
 class _Anchors(HTMLParser):
     "ids and hrefs of one HTML file"
@@ -147,6 +151,7 @@ _JS = """() => ({
   math: document.querySelectorAll('article .math').length,
   widgets: document.querySelectorAll('article .jupyter-widgets').length,
   nav: [...document.querySelectorAll('nav.bd-docs-nav a.reference.internal')].map(e => e.getAttribute('href')),
+  captions: [...document.querySelectorAll('nav.bd-docs-nav p.caption')].map(e => e.innerText.trim()),
   text: (document.querySelector('article') || document.body).innerText,
 })"""
 
@@ -199,6 +204,60 @@ def test_navigation_lists_every_lesson_in_order(site, visits):
     assert not missing, f'the navigation lacks {missing}'
     assert [n for n in names if n in want] == want, f'lessons out of order in the navigation: {names}'
     assert 'api' in names, 'the navigation lacks the API reference'
+
+def test_navigation_puts_lessons_first_and_the_library_apart(site, visits):
+    caps = visits['index.html']['captions']
+    assert caps[:2] == ['Lessons', 'Library reference'], caps
+    names = [urlsplit(h).path.removesuffix('.html') for h in visits['index.html']['nav']]
+    lessons = [p.stem for p in site['lessons']]
+    assert names[:len(lessons)] == lessons, f'the sidebar does not start with the lessons: {names}'
+    assert names.index('00_data') > names.index(lessons[-1]) and names.index('api') > names.index('00_data'), names
+
+def _doc_links():
+    "(site path of each module docstring's `Docs:` URL, {symbol: 'page#anchor'} of `_modidx.py`): what nbdev links to"
+    from urllib.parse import urljoin
+    from collab_course._modidx import d
+    base = urljoin(d['settings']['doc_host'].rstrip('/') + '/', d['settings']['doc_baseurl'].strip('/') + '/')
+    mods = {}
+    for f in sorted((ROOT/'collab_course').rglob('*.py')):
+        if f.name.startswith('_'): continue
+        m = re.search(r'^Docs: (\S+)$', ast.get_docstring(ast.parse(f.read_text())) or '', re.M)
+        assert m and m[1].startswith(base), f'{f.relative_to(ROOT)}: no Docs link under {base} in its docstring'
+        mods[f.relative_to(ROOT).as_posix()] = m[1][len(base):]
+    return mods, {s: loc for syms in d['syms'].values() for s, (loc, _) in syms.items()}
+
+def _forward_target(page:Path)->str:
+    m = re.search(r'location.replace\("([^"]+)"', page.read_text())
+    return m[1] if m else page.name
+
+def test_doc_links_of_modules_and_modidx_resolve(site):
+    "Every module docstring's `Docs:` link and every `_modidx.py` entry names a page of the built site, and its anchor exists"
+    mods, syms = _doc_links()
+    assert len(mods) >= 20 and len(syms) >= 100, (len(mods), len(syms))
+    missing = [f'{m}: {p}' for m, p in mods.items() if not (SITE/p).is_file()]
+    assert not missing, missing
+    ids, bad = {}, []
+    for s, loc in syms.items():
+        page, _, anchor = loc.partition('#')
+        if not (SITE/page).is_file(): bad.append(f'{s}: {page} is not a page'); continue
+        tgt = _forward_target(SITE/page)
+        if tgt not in ids: ids[tgt] = _parse(SITE/tgt).ids
+        if anchor not in ids[tgt]: bad.append(f'{s}: {tgt} has no anchor #{anchor}')
+    assert not bad, '\n'.join(bad[:30])
+
+def test_doc_links_open_in_the_browser(browser, site):
+    "One symbol per page, opened at nbdev's address: the browser lands on the notebook's page, at the symbol"
+    _, syms = _doc_links()
+    firsts = list({loc.partition('#')[0]: loc for loc in syms.values()}.values())
+    assert len(firsts) >= 15, firsts
+    for loc in firsts:
+        page, _, anchor = loc.partition('#')
+        want = _forward_target(SITE/page) + '#' + anchor
+        pg, status, errs, bad = browser.visit(loc)
+        pg.wait_for_function('(w) => location.href.endsWith("/" + w) && document.readyState == "complete"', arg=want, timeout=15000)
+        found = pg.evaluate('(id) => !!document.getElementById(id)', anchor)
+        pg.close()
+        assert found and not errs and not bad, (loc, want, found, errs, bad)
 
 def test_colab_link_on_every_lesson(site, visits):
     cfg = docs.site_config(ROOT)
