@@ -11,7 +11,8 @@ from torch import nn
 from fastai.collab import EmbeddingDotBias
 from .interpret import model_parts
 from .models import DotProduct, DotProductBias, DotProductBiasParams
-from .fast import DotBias, AdamW, one_cycle, Split
+from .fast import DotBias, AdamW, one_cycle
+from .split import Split
 
 # %% auto #0
 __all__ = ['random_split', 'stratified_split', 'last_split', 'drop_unknown', 'cutoff_split', 'GlobalMean', 'UserMean', 'ItemMean',

@@ -7,7 +7,8 @@ Docs: https://collab-course.github.io/collab_course/feedback_loops.html.md"""
 # %% ../nbs/15a_feedback_loops.ipynb #e1e3ddd1
 from __future__ import annotations
 import numpy as np, pandas as pd, torch
-from .fast import DotBias, fit_fast, Split
+from .fast import DotBias, fit_fast
+from .split import Split
 from .interpret import model_parts
 from .feedback_lib import World, make_world, check_sim_args, round_metrics
 

@@ -15,7 +15,7 @@ import ipywidgets as W
 from matplotlib.figure import Figure
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from .synthetic import synthetic_movielens, load_planted, PLANTED_FILE
-from .explore import Explorer
+from .explore import Explorer, png_bytes
 
 # %% auto #0
 __all__ = ['World', 'METRICS', 'GRID_FILE', 'GRID_COLUMNS', 'MITIGATIONS', 'make_world', 'check_sim_args', 'gini',
@@ -147,9 +147,6 @@ def load_grid(path:str|Path=None, # a CSV written by `tools/feedback_grid.py` (d
     return df
 
 # %% ../nbs/00g_feedback_lib.ipynb #ac5bec2a
-def _png(fig:Figure)->bytes:
-    buf = io.BytesIO(); fig.savefig(buf, format='png', dpi=72); return buf.getvalue()
-
 MITIGATIONS = {'explore': 'exploration slots', 'cap': 'rating cap per user'}  # the cap limits one user's ratings in training
 
 # %% ../nbs/00g_feedback_lib.ipynb #e77a10ff
@@ -203,5 +200,5 @@ def _update(self:FeedbackExplorer):
         ax.plot(run['round'], run[k], color='tab:red', label='chosen')
         ax.set_title(label, fontsize=9); ax.set_xlabel('round', fontsize=8); ax.tick_params(labelsize=7)
     self.fig.axes[0].legend(fontsize=7)
-    self.plot.value = _png(self.fig)
+    self.plot.value = png_bytes(self.fig)
 FeedbackExplorer.update = _update

@@ -10,7 +10,7 @@ import difflib, warnings
 import numpy as np, pandas as pd, torch
 from torch import nn
 from .base import ModelParts, weights
-from .train import check_ratings
+from .data import check_ratings
 
 # %% auto #0
 __all__ = ['INIT_STD', 'model_parts', 'item_factors', 'item_bias', 'check_vocab', 'check_trained', 'top_biases', 'bias_table',

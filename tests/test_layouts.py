@@ -111,7 +111,8 @@ def test_library_follows(sets):
     "collab_dls, the chapter's model and the fast trainer with the set's y_range, and the PCA explorer's genre colouring, on a half-star CSV set"
     from collab_course.train import collab_dls, train
     from collab_course.models import DotProductBias
-    from collab_course.fast import DotBias, fit_fast, split_from_dls, FAST
+    from collab_course.fast import DotBias, fit_fast, FAST
+    from collab_course.split import split_from_dls
     from collab_course.explore import PCAExplorer
     p = sets['CSV']
     r = load_ratings(p); dls = collab_dls(r, bs=256)

@@ -22,7 +22,8 @@ def main(argv=None)->int:
     args = ap.parse_args(argv)
     import pandas as pd, torch
     from collab_course.data import load_ratings, movielens_path, describe_source
-    from collab_course.fast import DotBias, fit_fast, FAST, split_from_frames
+    from collab_course.fast import DotBias, fit_fast, FAST
+    from collab_course.split import split_from_frames
     from collab_course.interpret import most_rated
     from collab_course.coldstart import RateMovies, fold_in_user, recommend
     torch.set_num_threads(1)

@@ -23,7 +23,8 @@ def timed(f, reps:int)->tuple:
 
 def main(reps:int=5, goal:float=1.0):
     from collab_course.data import load_ratings, movielens_path, describe_source
-    from collab_course.fast import split_from_frames, DotBias, fit_fast, FAST
+    from collab_course.fast import DotBias, fit_fast, FAST
+    from collab_course.split import split_from_frames
     from collab_course.models import CollabNN
     from collab_course.evaluate import stratified_split, drop_unknown, frames_vocab, MostPopular, ranking_metrics
     print(f'data: {describe_source(movielens_path())}; torch threads: {torch.get_num_threads()}')

@@ -11,7 +11,7 @@ from pathlib import Path
 import collab_course
 import pandas as pd, torch
 warnings.filterwarnings('ignore', message='The given NumPy array is not writable')
-from ..data import movielens_path, is_synthetic, load_ratings
+from ..data import movielens_path, is_synthetic, load_ratings, load_fold
 from ..train import collab_dls
 from ..split import split_from_dls, split_from_frames
 from ..fast import DotBias, fit_fast, mse
@@ -44,8 +44,7 @@ STEPS = {'chapter':       lambda d, s: chapter(d, s),
 def splits()->dict:
     "The chapter split and MovieLens's u1 split"
     p = movielens_path()
-    rd = lambda f: pd.read_csv(p/f, sep='\t', names=['user', 'movie', 'rating', 'timestamp'])
-    return {'chapter': split_from_dls(collab_dls(load_ratings())), 'u1': split_from_frames(rd('u1.base'), rd('u1.test'))}
+    return {'chapter': split_from_dls(collab_dls(load_ratings())), 'u1': split_from_frames(*load_fold(p, 'u1', titles=False))}
 
 # %% ../../nbs/96c_accuracy_numbers.ipynb #d2bcd957
 def main(argv:list=None): # command-line arguments; default: `sys.argv[1:]`

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json, time, resource, torch, numpy as np, pandas as pd
 from pathlib import Path
 from fastcore.script import call_parse
-from ..data import movielens_path, load_ratings
+from ..data import movielens_path, load_ratings, load_fold
 from ..train import collab_dls
 from ..split import split_from_dls, split_from_frames
 from ..fast import DotBias, fit_fast, FAST
@@ -93,8 +93,7 @@ def bench(quick:bool=False,       # one seed on the chapter's split only (under 
     p = movielens_path(name=data)
     dls = collab_dls(load_ratings(p)); splits = {'random 20% (seed 42)': split_from_dls(dls)}
     if not quick and (p/'u1.base').exists():
-        rd = lambda f: pd.read_csv(p/f, sep='\t', names=['user', 'movie', 'rating', 'timestamp'])
-        splits['u1'] = split_from_frames(rd('u1.base'), rd('u1.test'))
+        splits['u1'] = split_from_frames(*load_fold(p, 'u1', titles=False))
     methods = {'fit_fast (chapter recipe)': lambda d, s: _fast(d, s), 'fit_fast FAST': lambda d, s: _fast(d, s, **FAST)}
     if not quick: methods['fit_accurate (lesson 18 blend)'] = _accurate
     runs = []
