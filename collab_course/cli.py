@@ -19,6 +19,7 @@ COMMANDS = {
     'lab':        'collab_course.quickstart:lab',
     'docs':       'collab_course.docs:build_docs',
     'bench':      'collab_course.bench:bench',
+    'student':    'collab_course.student:student',
 }
 
 # %% ../nbs/98_cli.ipynb #d757adf8

@@ -275,7 +275,7 @@ def _check_train_model(f, rng):
 lesson06 = ExerciseSet('06_dot_product',
     Exercise('lesson06.q1', 'Rewrite `DotProduct` without looking: a class `MyDotProduct(n_users, n_items, n_factors)` with embeddings `user_factors` and `movie_factors` whose `forward(x)` returns the row-wise dot product, shape `(batch,)`.',
              _check_dot_product, MyDotProduct, '`Embedding(n, n_factors)` for each; in `forward`, `x[:,0]` are users and `x[:,1]` movies; multiply the two looked-up matrices and `.sum(dim=1)`.',
-             'class MyDotProduct(Module):\n    def __init__(self, n_users, n_items, n_factors):\n        ...  # your code\n    def forward(self, x):\n        ...  # your code'),
+             'from torch import nn\nfrom fastai.layers import Embedding\n\nclass MyDotProduct(nn.Module):\n    def __init__(self, n_users, n_items, n_factors):\n        super().__init__()\n        ...  # your code\n    def forward(self, x):\n        ...  # your code'),
     Exercise('lesson06.q2', 'Write `train_model(model, x, y, steps, lr)`: train any model in place with full-batch Adam on the MSE, and return the list of losses (one per step).', _check_train_model, train_model,
              '`opt = torch.optim.Adam(model.parameters(), lr=lr)`; each step: loss, `opt.zero_grad()`, `loss.backward()`, `opt.step()`.',
              'def train_model(model, x, y, steps=150, lr=0.05):\n    ...  # your code: return the losses'))
@@ -309,7 +309,7 @@ def _check_bias(cls, rng):
 lesson07 = ExerciseSet('07_biases',
     Exercise('lesson07.q1', 'Write `MyDotProductBias(n_users, n_items, n_factors)`: `MyDotProduct` plus one-column embeddings `user_bias` and `movie_bias`, the sum squashed by `sigmoid_range(..., 0, 5.5)`.',
              _check_bias, MyDotProductBias, 'A bias is an `Embedding(n, 1)`; its lookup has shape (batch, 1), so take `[:,0]` before adding it to the dot product.',
-             'class MyDotProductBias(Module):\n    def __init__(self, n_users, n_items, n_factors):\n        ...  # your code\n    def forward(self, x):\n        ...  # your code'))
+             'from torch import nn\nfrom fastai.layers import Embedding, sigmoid_range\n\nclass MyDotProductBias(nn.Module):\n    def __init__(self, n_users, n_items, n_factors):\n        super().__init__()\n        ...  # your code\n    def forward(self, x):\n        ...  # your code'))
 
 # %% ../nbs/00i_exercises.ipynb #00a08764
 def wd_grad(p, wd:float):
@@ -388,7 +388,7 @@ lesson09 = ExerciseSet('09_create_params',
              '`nn.Parameter(torch.randn(size) * 0.01)`', 'def my_create_params(size):\n    ...  # your code'),
     Exercise('lesson09.q2', 'Rebuild `MyDotProductBias` without `Embedding`: `user_factors`, `movie_factors` from `my_create_params((n, n_factors))`, 1-D `user_bias`, `movie_bias`, indexed directly (`self.user_factors[x[:,0]]`).',
              _check_params_model, MyDotProductBiasParams, 'A 1-D bias indexed by a batch gives a (batch,) tensor: no `[:,0]` needed.',
-             'class MyDotProductBiasParams(Module):\n    def __init__(self, n_users, n_items, n_factors):\n        ...  # your code\n    def forward(self, x):\n        ...  # your code'))
+             'from torch import nn\nfrom fastai.layers import sigmoid_range\n\nclass MyDotProductBiasParams(nn.Module):\n    def __init__(self, n_users, n_items, n_factors):\n        super().__init__()\n        ...  # your code\n    def forward(self, x):\n        ...  # your code'))
 
 # %% ../nbs/00i_exercises.ipynb #745523af
 def lowest_titles(bias, titles:list, n:int=5)->list:
@@ -489,7 +489,7 @@ def _check_nn(cls, rng):
 lesson12 = ExerciseSet('12_collab_nn',
     Exercise('lesson12.q1', 'Rewrite `CollabNN`: `MyCollabNN(user_sz, item_sz, n_act)` with embeddings `user_factors`, `item_factors` of sizes `user_sz`, `item_sz` (rows, size), concatenated, then `layers = nn.Sequential(Linear, ReLU, Linear(n_act, 1))`, then `sigmoid_range(..., 0, 5.5)`; output shape `(batch,)`.',
              _check_nn, MyCollabNN, '`torch.cat([u, i], dim=1)` puts the two embeddings side by side; the first `Linear` takes `user_sz[1] + item_sz[1]` inputs.',
-             'class MyCollabNN(Module):\n    def __init__(self, user_sz, item_sz, n_act=16):\n        ...  # your code\n    def forward(self, x):\n        ...  # your code'))
+             'from torch import nn\nfrom fastai.layers import Embedding, sigmoid_range\n\nclass MyCollabNN(nn.Module):\n    def __init__(self, user_sz, item_sz, n_act=16):\n        super().__init__()\n        ...  # your code\n    def forward(self, x):\n        ...  # your code'))
 
 # %% ../nbs/00i_exercises.ipynb #80879e2a
 def similar_min(factors, n_ratings, i:int, n:int=3, min_ratings:int=10)->list:
