@@ -15,7 +15,7 @@ from .checks import Wrong, NotDone, Exercise, ExerciseSet, attempt, compare, fre
 # %% auto #0
 __all__ = ['lesson01', 'lesson02', 'lesson03', 'lesson04', 'lesson05', 'lesson06', 'lesson07', 'lesson08', 'lesson09', 'lesson10',
            'lesson11', 'lesson12', 'lesson14', 'lesson16', 'lesson17', 'lesson18', 'LESSONS', 'merge_users',
-           'best_occupation', 'my_crosstab', 'empty_share', 'dot', 'rank_movies', 'train_factors', 'one_hot_lookup',
+           'best_occupation', 'my_crosstab', 'empty_share', 'my_dot', 'rank_movies', 'train_factors', 'one_hot_lookup',
            'Scorer', 'MyDotProduct', 'train_model', 'MyDotProductBias', 'wd_grad', 'penalised_loss', 'my_create_params',
            'MyDotProductBiasParams', 'lowest_titles', 'cosine_neighbours', 'factors_of', 'MyCollabNN', 'similar_min',
            'grad_u', 'ridge_user', 'implicit_term', 'exercise']
@@ -119,17 +119,17 @@ lesson02 = ExerciseSet('02_crosstab',
     Exercise('lesson02.q2', 'Write `empty_share(table)`: the share (0 to 1) of the cells of a crosstab that are empty.', _check_empty, empty_share,
              '`table.isna()` is a table of booleans; the mean of booleans is a share.', 'def empty_share(table):\n    ...  # your code'))
 
-# %% ../nbs/00i_exercises.ipynb #794ca413
-def dot(a, b):
+# %% ../nbs/00i_exercises.ipynb #e238f99d
+def my_dot(a, b):
     "The dot product of two sequences of numbers, in pure Python"
     return sum(x*y for x, y in zip(a, b))
 
 def _check_dot(f, rng):
     for k in (1, 3, int(rng.integers(4, 8))):
         a, b = [round(float(v), 2) for v in rng.uniform(-1, 1, k)], [round(float(v), 2) for v in rng.uniform(-1, 1, k)]
-        got = attempt(f, list(a), list(b), what='`dot`')
-        if type(got) not in (int, float): raise Wrong(f'`dot` returned a `{type(got).__name__}`: write it in pure Python, with a loop or `sum` over `zip(a, b)`, no NumPy or PyTorch.')
-        compare(got, dot(a, b), f'`dot` of two vectors of length {k}', mistakes={
+        got = attempt(f, list(a), list(b), what='`my_dot`')
+        if type(got) not in (int, float): raise Wrong(f'`my_dot` returned a `{type(got).__name__}`: write it in pure Python, with a loop or `sum` over `zip(a, b)`, no NumPy or PyTorch.')
+        compare(got, my_dot(a, b), f'`my_dot` of two vectors of length {k}', mistakes={
             'you added the pairs instead of multiplying them.': sum(x+y for x, y in zip(a, b)),
             'that is the product of the two sums; multiply pair by pair, then add.': sum(a)*sum(b),
             'the last pair is missing: loop over all the positions (`range(len(a))`, not `len(a) - 1`).': sum(x*y for x, y in zip(a[:-1], b[:-1]))})
@@ -138,7 +138,7 @@ def _check_dot(f, rng):
 # %% ../nbs/00i_exercises.ipynb #7a8f4d3a
 def rank_movies(user, movies:dict):
     "Titles of `movies` ({title: factors}) from best to worst match with `user`"
-    return sorted(movies, key=lambda t: dot(user, movies[t]), reverse=True)
+    return sorted(movies, key=lambda t: my_dot(user, movies[t]), reverse=True)
 
 def _check_rank(f, rng):
     user = [round(float(v), 2) for v in rng.uniform(-1, 1, 3)]
@@ -152,8 +152,8 @@ def _check_rank(f, rng):
     return f'{exp[0]!r} first, {exp[-1]!r} last.'
 
 lesson03 = ExerciseSet('03_latent_factors',
-    Exercise('lesson03.q1', 'Write `dot(a, b)` in pure Python (no NumPy, no PyTorch): the dot product of two lists of numbers.', _check_dot, dot,
-             'Walk over the two lists together with `zip`, multiply each pair, add up the products.', 'def dot(a, b):\n    ...  # your code'),
+    Exercise('lesson03.q1', 'Write `my_dot(a, b)` in pure Python (no NumPy, no PyTorch): the dot product of two lists of numbers.', _check_dot, my_dot,
+             'Walk over the two lists together with `zip`, multiply each pair, add up the products.', 'def my_dot(a, b):\n    ...  # your code'),
     Exercise('lesson03.q2', 'Write `rank_movies(user, movies)`: the titles of `movies` (a dict title -> factors) from the best to the worst match with `user`.', _check_rank, rank_movies,
              '`sorted(movies, key=...)` sorts the titles; the key of a title is its dot product with `user`.', 'def rank_movies(user, movies):\n    ...  # your code'))
 
@@ -187,7 +187,7 @@ def _check_train_factors(f, rng):
 lesson04 = ExerciseSet('04_learning_factors',
     Exercise('lesson04.q1', 'Write `train_factors(x, y, n_users, n_movies, n_factors, steps, lr)`: start from small random factors, run `steps` full-batch Adam steps on the MSE of the dot products, return `(user_factors, movie_factors)`.',
              _check_train_factors, train_factors, 'Copy the lesson\'s loop: `requires_grad_()` on both matrices, `torch.optim.Adam([...], lr=lr)`, then `zero_grad`, `backward`, `step` in every step; `x[:,0]` are users, `x[:,1]` movies.',
-             'def train_factors(x, y, n_users, n_movies, n_factors=3, steps=100, lr=0.05):\n    ...  # your code: return user_factors, movie_factors'))
+             'import torch\n\ndef train_factors(x, y, n_users, n_movies, n_factors=3, steps=100, lr=0.05):\n    ...  # your code: return user_factors, movie_factors'))
 
 # %% ../nbs/00i_exercises.ipynb #2974d31e
 def one_hot_lookup(idx, weights):
@@ -216,14 +216,14 @@ def _check_scorer(cls, rng):
     a, b = attempt(cls, u1, what='`Scorer(user)`', explain=explain), attempt(cls, u2, what='`Scorer(user)`', explain=explain)
     if not callable(getattr(a, 'score', None)): raise Wrong('a `Scorer` needs a method `score(self, movie)`.')
     sa, sb = attempt(a.score, m, what='`score`', explain=explain), attempt(b.score, m, what='`score`', explain=explain)
-    if abs(sa - sb) < 1e-9 and abs(dot(u1, m) - dot(u2, m)) > 1e-6:
+    if abs(sa - sb) < 1e-9 and abs(my_dot(u1, m) - my_dot(u2, m)) > 1e-6:
         raise Wrong('two scorers built with different users give the same score: `score` must use `self.user`, the vector this instance was built with.')
-    compare(sa, dot(u1, m), '`score`')
+    compare(sa, my_dot(u1, m), '`score`')
     return 'each instance scores movies against its own user.'
 
 lesson05 = ExerciseSet('05_embeddings',
     Exercise('lesson05.q1', 'Write `one_hot_lookup(idx, weights)`: the rows `idx` of `weights`, computed as a matrix product with one-hot vectors.', _check_one_hot, one_hot_lookup,
-             '`torch.nn.functional.one_hot(idx, num_classes=...)` then `.float()`, then `@ weights`.', 'def one_hot_lookup(idx, weights):\n    ...  # your code'),
+             '`torch.nn.functional.one_hot(idx, num_classes=...)` then `.float()`, then `@ weights`.', 'import torch.nn.functional as F\n\ndef one_hot_lookup(idx, weights):\n    ...  # your code'),
     Exercise('lesson05.q2', 'Write a plain Python class `Scorer`: `Scorer(user)` remembers a user\'s factors; `.score(movie)` returns their dot product with a movie\'s.', _check_scorer, Scorer,
              '`__init__(self, user)` stores `self.user = user`; `score(self, movie)` reads `self.user`.',
              'class Scorer:\n    def __init__(self, user):\n        ...  # your code\n    def score(self, movie):\n        ...  # your code'))
@@ -278,7 +278,7 @@ lesson06 = ExerciseSet('06_dot_product',
              'from torch import nn\nfrom fastai.layers import Embedding\n\nclass MyDotProduct(nn.Module):\n    def __init__(self, n_users, n_items, n_factors):\n        super().__init__()\n        ...  # your code\n    def forward(self, x):\n        ...  # your code'),
     Exercise('lesson06.q2', 'Write `train_model(model, x, y, steps, lr)`: train any model in place with full-batch Adam on the MSE, and return the list of losses (one per step).', _check_train_model, train_model,
              '`opt = torch.optim.Adam(model.parameters(), lr=lr)`; each step: loss, `opt.zero_grad()`, `loss.backward()`, `opt.step()`.',
-             'def train_model(model, x, y, steps=150, lr=0.05):\n    ...  # your code: return the losses'))
+             'import torch\nimport torch.nn.functional as F\n\ndef train_model(model, x, y, steps=150, lr=0.05):\n    ...  # your code: return the losses'))
 
 # %% ../nbs/00i_exercises.ipynb #45ea12a4
 class MyDotProductBias(nn.Module):
@@ -344,7 +344,7 @@ lesson08 = ExerciseSet('08_weight_decay',
     Exercise('lesson08.q1', 'Write `wd_grad(p, wd)`: the gradient that the weight-decay penalty `wd * (p**2).sum()` adds to the parameter `p`.', _check_wd_grad, wd_grad,
              'Differentiate `wd * p**2` entry by entry.', 'def wd_grad(p, wd):\n    ...  # your code'),
     Exercise('lesson08.q2', 'Write `penalised_loss(pred, y, params, wd)`: the MSE plus `wd` times the sum of the squares of every tensor in `params`.', _check_penalised, penalised_loss,
-             '`F.mse_loss(pred, y) + wd * sum((p**2).sum() for p in params)`: one sum per tensor, then their sum.', 'def penalised_loss(pred, y, params, wd):\n    ...  # your code'))
+             '`F.mse_loss(pred, y) + wd * sum((p**2).sum() for p in params)`: one sum per tensor, then their sum.', 'import torch.nn.functional as F\n\ndef penalised_loss(pred, y, params, wd):\n    ...  # your code'))
 
 # %% ../nbs/00i_exercises.ipynb #376d7936
 def my_create_params(size):
@@ -385,7 +385,7 @@ def _check_params_model(cls, rng):
 
 lesson09 = ExerciseSet('09_create_params',
     Exercise('lesson09.q1', 'Write `my_create_params(size)`: a trainable `nn.Parameter` of shape `size`, drawn from N(0, 0.01).', _check_create, my_create_params,
-             '`nn.Parameter(torch.randn(size) * 0.01)`', 'def my_create_params(size):\n    ...  # your code'),
+             '`nn.Parameter(torch.randn(size) * 0.01)`', 'import torch\nfrom torch import nn\n\ndef my_create_params(size):\n    ...  # your code'),
     Exercise('lesson09.q2', 'Rebuild `MyDotProductBias` without `Embedding`: `user_factors`, `movie_factors` from `my_create_params((n, n_factors))`, 1-D `user_bias`, `movie_bias`, indexed directly (`self.user_factors[x[:,0]]`).',
              _check_params_model, MyDotProductBiasParams, 'A 1-D bias indexed by a batch gives a (batch,) tensor: no `[:,0]` needed.',
              'from torch import nn\nfrom fastai.layers import sigmoid_range\n\nclass MyDotProductBiasParams(nn.Module):\n    def __init__(self, n_users, n_items, n_factors):\n        super().__init__()\n        ...  # your code\n    def forward(self, x):\n        ...  # your code'))
@@ -436,7 +436,7 @@ lesson10 = ExerciseSet('10_interpret',
     Exercise('lesson10.q1', 'Write `lowest_titles(bias, titles, n)` with `argsort`, without pandas: the `n` titles with the lowest bias, `#na#` (index 0) left out.', _check_lowest, lowest_titles,
              '`bias[1:].argsort()` gives the positions from lowest to highest, counted from `bias[1]`.', 'def lowest_titles(bias, titles, n=5):\n    ...  # your code'),
     Exercise('lesson10.q2', 'Write `cosine_neighbours(factors, i, n)`: the indices of the `n` rows most cosine-similar to row `i`, most similar first, without `i` itself.', _check_cosine, cosine_neighbours,
-             '`F.cosine_similarity(factors, factors[i][None], dim=1)`, then push row `i` to the bottom and `argsort(descending=True)`.', 'def cosine_neighbours(factors, i, n=3):\n    ...  # your code'))
+             '`F.cosine_similarity(factors, factors[i][None], dim=1)`, then push row `i` to the bottom and `argsort(descending=True)`.', 'import torch.nn.functional as F\n\ndef cosine_neighbours(factors, i, n=3):\n    ...  # your code'))
 
 # %% ../nbs/00i_exercises.ipynb #5c57cd7b
 def factors_of(model, vocab:list, titles:list):
@@ -513,7 +513,7 @@ def _check_similar_min(f, rng):
 lesson14 = ExerciseSet('14_explore',
     Exercise('lesson14.q1', 'Write `similar_min(factors, n_ratings, i, n, min_ratings)`: the `n` rows most cosine-similar to row `i`, among rows with at least `min_ratings` ratings, without `i`.',
              _check_similar_min, similar_min, 'Compute all cosine similarities, then set those of rarely rated rows (and of `i`) to a value below -1 before sorting.',
-             'def similar_min(factors, n_ratings, i, n=3, min_ratings=10):\n    ...  # your code'))
+             'import torch\nimport torch.nn.functional as F\n\ndef similar_min(factors, n_ratings, i, n=3, min_ratings=10):\n    ...  # your code'))
 
 # %% ../nbs/00i_exercises.ipynb #20788b2a
 def grad_u(u, v, bu, bv, y, lo:float=0., hi:float=5.5):
@@ -537,7 +537,7 @@ def _check_grad_u(f, rng):
 
 lesson16 = ExerciseSet('16_fast',
     Exercise('lesson16.q1', 'Write `grad_u(u, v, bu, bv, y, lo, hi)` by hand (no autograd): the gradient of `(sigmoid_range(u·v + bu + bv, lo, hi) - y)**2` with respect to `u`, for a batch of rows `u`, `v`.',
-             _check_grad_u, grad_u, 'Chain rule: 2(p - y) × (hi - lo)·s·(1 - s) × v, where s is the sigmoid of the sum and p the prediction.', 'def grad_u(u, v, bu, bv, y, lo=0., hi=5.5):\n    ...  # your code'))
+             _check_grad_u, grad_u, 'Chain rule: 2(p - y) × (hi - lo)·s·(1 - s) × v, where s is the sigmoid of the sum and p the prediction.', 'import torch\n\ndef grad_u(u, v, bu, bv, y, lo=0., hi=5.5):\n    ...  # your code'))
 
 # %% ../nbs/00i_exercises.ipynb #db0c6560
 def ridge_user(V, r, lam:float):
@@ -555,7 +555,7 @@ def _check_ridge(f, rng):
 
 lesson17 = ExerciseSet('17_scale',
     Exercise('lesson17.q1', 'Write `ridge_user(V, r, lam)`: with the movies\' factors `V` (one row per movie the user rated) fixed, the user vector minimising `|V w - r|² + lam |w|²`.', _check_ridge, ridge_user,
-             'Set the gradient to zero: `(VᵀV + lam I) w = Vᵀ r`; `torch.linalg.solve` solves it.', 'def ridge_user(V, r, lam):\n    ...  # your code'))
+             'Set the gradient to zero: `(VᵀV + lam I) w = Vᵀ r`; `torch.linalg.solve` solves it.', 'import torch\n\ndef ridge_user(V, r, lam):\n    ...  # your code'))
 
 # %% ../nbs/00i_exercises.ipynb #c8f2e756
 def implicit_term(Y, u_idx, m_idx, n_users:int):
@@ -578,7 +578,7 @@ def _check_implicit(f, rng):
 
 lesson18 = ExerciseSet('18_accuracy',
     Exercise('lesson18.q1', 'Write `implicit_term(Y, u_idx, m_idx, n_users)`: for every user, the sum of the rows `Y[j]` of the movies `j` they rated, divided by the square root of their number.', _check_implicit, implicit_term,
-             '`torch.zeros(n_users, k).index_add_(0, u_idx, Y[m_idx])` adds every rating\'s movie row to its user\'s row; `torch.bincount(u_idx, minlength=n_users)` counts.', 'def implicit_term(Y, u_idx, m_idx, n_users):\n    ...  # your code'))
+             '`torch.zeros(n_users, k).index_add_(0, u_idx, Y[m_idx])` adds every rating\'s movie row to its user\'s row; `torch.bincount(u_idx, minlength=n_users)` counts.', 'import torch\n\ndef implicit_term(Y, u_idx, m_idx, n_users):\n    ...  # your code'))
 
 # %% ../nbs/00i_exercises.ipynb #b754dca3
 LESSONS = {s.lesson: s for s in (lesson01, lesson02, lesson03, lesson04, lesson05, lesson06, lesson07, lesson08, lesson09,
