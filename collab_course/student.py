@@ -13,7 +13,7 @@ import collab_course
 from .exercises import exercise
 
 # %% auto #0
-__all__ = ['solution_of', 'is_check', 'student_notebook', 'lessons', 'write_student_copy', 'student']
+__all__ = ['solution_of', 'answer_of', 'is_check', 'student_notebook', 'lessons', 'write_student_copy', 'student']
 
 # %% ../nbs/00j_student.ipynb #df0b3ed7
 def _src(cell:dict)->str: return ''.join(cell['source']) if isinstance(cell['source'], list) else cell['source']
@@ -25,6 +25,12 @@ def solution_of(cell:dict)->str|None:
         if not line.startswith('#|'): break
         if m := re.match(r'#\|\s*solution\b\s*(\S*)\s*$', line): return m.group(1)
     return None
+
+def answer_of(cell:dict)->str|None:
+    "The exercise whose answer `cell` holds: NAME for `#| solution NAME` (the course's copy) or a student copy's stub; else None"
+    if sol := solution_of(cell): return sol
+    m = re.match(r'# (lesson\w+\.q\d+): write your answer here', _src(cell)) if cell['cell_type'] == 'code' else None
+    return m.group(1) if m else None
 
 def is_check(cell:dict)->bool:
     "Whether `cell` runs an exercise's check"
