@@ -489,7 +489,7 @@ def _check_nn(cls, rng):
 lesson12 = ExerciseSet('12_collab_nn',
     Exercise('lesson12.q1', 'Rewrite `CollabNN`: `MyCollabNN(user_sz, item_sz, n_act)` with embeddings `user_factors`, `item_factors` of sizes `user_sz`, `item_sz` (rows, size), concatenated, then `layers = nn.Sequential(Linear, ReLU, Linear(n_act, 1))`, then `sigmoid_range(..., 0, 5.5)`; output shape `(batch,)`.',
              _check_nn, MyCollabNN, '`torch.cat([u, i], dim=1)` puts the two embeddings side by side; the first `Linear` takes `user_sz[1] + item_sz[1]` inputs.',
-             'from torch import nn\nfrom fastai.layers import Embedding, sigmoid_range\n\nclass MyCollabNN(nn.Module):\n    def __init__(self, user_sz, item_sz, n_act=16):\n        super().__init__()\n        ...  # your code\n    def forward(self, x):\n        ...  # your code'))
+             'import torch\nfrom torch import nn\nfrom fastai.layers import Embedding, sigmoid_range\n\nclass MyCollabNN(nn.Module):\n    def __init__(self, user_sz, item_sz, n_act=16):\n        super().__init__()\n        ...  # your code\n    def forward(self, x):\n        ...  # your code'))
 
 # %% ../nbs/00i_exercises.ipynb #80879e2a
 def similar_min(factors, n_ratings, i:int, n:int=3, min_ratings:int=10)->list:
