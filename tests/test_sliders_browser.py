@@ -9,8 +9,19 @@ LESSONS = {'03_latent_factors': ['cc-playground'], '04_learning_factors': ['cc-l
            '08_weight_decay': ['cc-parabola-explorer', 'cc-wd-explorer']}
 
 def pictures(page, cls)->list:
-    "The image sources shown by the widget `cls`"
-    return page.evaluate("cls => [...document.querySelector('.' + cls).querySelectorAll('img')].map(e => e.naturalWidth > 0 ? e.src : '')", cls)
+    "The pixels of the images the widget `cls` shows, as data URLs ('' for an image not decoded)"
+    return page.evaluate("""cls => [...document.querySelector('.' + cls).querySelectorAll('img')].map(e => {
+        if (!e.naturalWidth) return '';
+        const c = document.createElement('canvas'); c.width = e.naturalWidth; c.height = e.naturalHeight;
+        c.getContext('2d').drawImage(e, 0, 0); return c.toDataURL(); })""", cls)
+
+def wait_picture(page, cls, before, timeout_ms=20_000)->list:
+    "The widget's pictures once they differ from `before` (or after `timeout_ms`)"
+    for _ in range(timeout_ms // 250):
+        now = pictures(page, cls)
+        if now != before: return now
+        page.wait_for_timeout(250)
+    return now
 
 @pytest.mark.parametrize('lesson', list(LESSONS))
 def test_sliders_in_jupyterlab(pw, tmp_path, artifacts, lesson):
@@ -28,7 +39,8 @@ def test_sliders_in_jupyterlab(pw, tmp_path, artifacts, lesson):
                 before, after = wait_change(page, cls, keys)
                 box.screenshot(path=str(artifacts/f'sliders_{lesson}_{cls}.png'))
                 assert before and after != before, f'{cls}: moving the slider changed nothing'
-                assert pictures(page, cls) != before_img, f'{cls}: the picture did not change'
+                assert wait_picture(page, cls, before_img) != before_img, f'{cls}: the picture did not change'
                 assert before.split('#')[0] != after.split('#')[0], f'{cls}: the numbers shown did not change'
     finally: browser.close()
+    (artifacts/f'sliders_{lesson}.txt').write_text(f"run all cells: {log['run_s']:.0f} s\n" + ''.join(f'error: {e}\n' for e in log['errors']))
     assert not log['errors'], log['errors']
