@@ -38,3 +38,14 @@ def test_a_cheap_lesson_runs_top_to_bottom(tmp_path):
         out = sh.run(src(c))
         assert not errors(out), (src(c), errors(out))
         if is_check(c): assert 'Not done yet' in text(out), text(out)
+
+def test_student_command(tmp_path):
+    import subprocess
+    from conftest import tool
+    from collab_course.student import lessons
+    res = subprocess.run([tool('collab-course'), 'student', str(tmp_path/'class')], capture_output=True, text=True, timeout=600)
+    assert res.returncode == 0, res.stderr
+    assert f'{len(lessons())} lessons written to' in res.stdout, res.stdout
+    assert sorted(p.name for p in (tmp_path/'class').glob('*.ipynb')) == [p.name for p in lessons()]
+    again = subprocess.run([tool('collab-course'), 'student', str(tmp_path/'class')], capture_output=True, text=True, timeout=600)
+    assert again.returncode != 0 and 'pass --force to overwrite' in again.stderr
