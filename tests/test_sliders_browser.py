@@ -26,9 +26,9 @@ def wait_picture(page, cls, before, timeout_ms=20_000)->list:
 @pytest.mark.parametrize('lesson', list(LESSONS))
 def test_sliders_in_jupyterlab(pw, tmp_path, artifacts, lesson):
     nb = ROOT/'nbs'/f'{lesson}.ipynb'
-    browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-    try:
-        with lab_server(tmp_path, nb) as lab:
+    with lab_server(tmp_path, nb) as lab:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:  # the browser closes before the server stops, or the page logs its failed reconnections as errors
             page, log = run_all(browser, lab, nb.name, LESSONS[lesson], artifacts, f'sliders_{lesson}')
             for cls in LESSONS[lesson]:
                 box = page.locator(f'.{cls}').first; box.scroll_into_view_if_needed()
@@ -41,6 +41,6 @@ def test_sliders_in_jupyterlab(pw, tmp_path, artifacts, lesson):
                 assert before and after != before, f'{cls}: moving the slider changed nothing'
                 assert wait_picture(page, cls, before_img) != before_img, f'{cls}: the picture did not change'
                 assert before.split('#')[0] != after.split('#')[0], f'{cls}: the numbers shown did not change'
-    finally: browser.close()
+        finally: browser.close()
     (artifacts/f'sliders_{lesson}.txt').write_text(f"run all cells: {log['run_s']:.0f} s\n" + ''.join(f'error: {e}\n' for e in log['errors']))
     assert not log['errors'], log['errors']
