@@ -19,6 +19,7 @@ COMMANDS = {
     'lab':        'collab_course.quickstart:lab',
     'docs':       'collab_course.dev.docs:build_docs',
     'bench':      'collab_course.dev.bench:bench',
+    'student':    'collab_course.student:student',
 }
 
 # %% ../nbs/98_cli.ipynb #d757adf8
