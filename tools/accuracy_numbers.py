@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """The ablation of nbs/18_accuracy.ipynb: each step of the ladder, several training seeds, the chapter split and u1.
 
-Writes one row per (split, step, seed) to `nbs/accuracy_numbers.csv`: validation MSE and training seconds only
+Writes one row per (split, step, seed) to `collab_course/numbers/accuracy_numbers.csv` (package data): validation MSE and training seconds only
 (aggregate metrics, nothing else derived from MovieLens). Needs the real data (`u1.base` / `u1.test`):
 
     COLLAB_COURSE_DATA=/work/shared/data/ml-100k OMP_NUM_THREADS=1 .venv/bin/python tools/accuracy_numbers.py --seeds 0 1 2 3 4
@@ -18,7 +18,7 @@ from collab_course.train import collab_dls
 from collab_course.fast import split_from_dls, split_from_frames, DotBias, fit_fast, mse
 from collab_course.accuracy import fit_mf, fit_autorec, ACCURATE
 
-CSV = Path(__file__).resolve().parents[1]/'nbs'/'accuracy_numbers.csv'
+CSV = Path(__file__).resolve().parents[1]/'collab_course'/'numbers'/'accuracy_numbers.csv'
 
 def _chapter(data, seed):
     torch.manual_seed(seed); m = DotBias(data.n_users, data.n_items, **ACCURATE['model']); fit_fast(m, data, seed=seed, **ACCURATE['fit'])

@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Time and memory of `fit_sparse` from 100K to 25M synthetic ratings; writes `nbs/scale_numbers.csv`.
+"""Time and memory of `fit_sparse` from 100K to 25M synthetic ratings; writes `collab_course/numbers/scale_numbers.csv` (package data).
 
 Each size runs in a fresh subprocess, so that `ru_maxrss` (the peak resident memory of the process) of one size
 does not carry into the next. Per size: draw `ml25m_like(n)` ratings with `synthetic_ratings` (users in proportion
@@ -42,7 +42,7 @@ def main():
     p.add_argument('--sizes', type=int, nargs='+', default=SIZES, help='numbers of ratings')
     p.add_argument('--epochs', type=int, default=1, help='epochs per size (time is per epoch)')
     p.add_argument('--threads', type=int, default=1, help='PyTorch threads (1 was fastest on a shared 2-core machine)')
-    p.add_argument('--out', type=Path, default=ROOT/'nbs'/'scale_numbers.csv')
+    p.add_argument('--out', type=Path, default=ROOT/'collab_course'/'numbers'/'scale_numbers.csv')
     p.add_argument('--one', type=int, help=argparse.SUPPRESS)  # internal: run one size and print its row as JSON
     a = p.parse_args()
     if a.one: print(json.dumps(one(a.one, a.epochs, a.threads))); return
