@@ -45,7 +45,7 @@ def collab_dls(ratings:pd.DataFrame=None, # `user`, item column, `rating`; defau
                seed:int=42,                # seed of the split and the shuffling
                sampler:str='permutation',  # 'permutation' (as in the book) or 'fastai' (today's default loader)
               )->CollabDataLoaders:
-    "The chapter's `CollabDataLoaders.from_df(ratings, item_name='title', bs=64)`, reproducible"
+    "The chapter's `CollabDataLoaders.from_df(ratings, item_name='title', bs=64)`, reproducible, with the book's sampler by default"
     if sampler not in SAMPLERS: raise ValueError(f'sampler={sampler!r}: use one of {list(SAMPLERS)}')
     if ratings is None: ratings = load_ratings()
     check_ratings(ratings, item_name)
