@@ -133,7 +133,7 @@ def plot_runs(runs:dict,           # name -> list of per-round DataFrames (one p
     return fig
 
 # %% ../nbs/00g_feedback_lib.ipynb #12cf9a58
-GRID_FILE = 'feedback_grid.csv'
+GRID_FILE = 'numbers/feedback_grid.csv'  # package data, beside the other results
 GRID_COLUMNS = ['group', 'activity', 'mitigation', 'level', 'setting', 'round', *METRICS, 'mse']
 
 def load_grid(path:str|Path=None, # a CSV written by `tools/feedback_grid.py` (default: the package's copy)

@@ -6,52 +6,47 @@ Docs: https://collab-course.github.io/collab_course/training.html.md"""
 
 # %% ../nbs/00b_training.ipynb #13946f0a
 from __future__ import annotations
-import os, torch, pandas as pd
+import os, sys, torch, pandas as pd
+from contextlib import ExitStack
 from fastai.collab import CollabDataLoaders, TabularCollab
 from fastai.data.block import TransformBlock
 from fastai.data.transforms import IndexSplitter
-from fastai.tabular.core import Categorify
+from fastai.tabular.core import Categorify, TabDataLoader, TabWeightedDL
 from fastai.learner import Learner
 from fastai.losses import MSELossFlat
 from fastai.torch_core import set_seed
-from .data import load_ratings
+from .data import load_ratings, check_ratings
 
 # %% auto #0
-__all__ = ['SECONDS_PER_EPOCH_CPU', 'check_ratings', 'collab_dls', 'train', 'history', 'final_losses', 'runtime_banner']
+__all__ = ['SAMPLERS', 'SECONDS_PER_EPOCH_CPU', 'collab_dls', 'train', 'history', 'final_losses', 'runtime_banner']
 
 # %% ../nbs/00b_training.ipynb #531044d4
 import warnings
 warnings.filterwarnings('ignore', message='The given NumPy array is not writable', category=UserWarning)
 
-# %% ../nbs/00b_training.ipynb #41d67c58
-def check_ratings(ratings:pd.DataFrame, # one row per rating
-                  item_name:str='title', # item column
-                 ):
-    "Raise `ValueError` naming the problem if `ratings` lacks a column or has missing ratings"
-    missing = [c for c in ('user', item_name, 'rating') if c not in ratings]
-    if missing: raise ValueError(f'ratings has no column(s) {missing}; it has {list(ratings.columns)}')
-    bad = ratings.index[ratings['rating'].isna().to_numpy()]
-    if len(bad): raise ValueError(f'{len(bad)} rating(s) are missing (NaN), first at row {bad[0]!r}; '
-                                  "drop them with ratings.dropna(subset=['rating']) or fill them in")
-
 # %% ../nbs/00b_training.ipynb #502174a4
+SAMPLERS = {'permutation': TabDataLoader, # every training row once per epoch, in a new order (the book's)
+            'fastai': TabWeightedDL}      # fastai's current default: n rows drawn with replacement
+
 def collab_dls(ratings:pd.DataFrame=None, # `user`, item column, `rating`; default: `load_ratings()`
                item_name:str='title',      # item column
                bs:int=64,                  # batch size (the chapter's 64)
                valid_pct:float=0.2,        # share of ratings held out for validation
                seed:int=42,                # seed of the split and the shuffling
+               sampler:str='permutation',  # 'permutation' (as in the book) or 'fastai' (today's default loader)
                split:tuple=None,           # (train, valid) ratings to use instead of a random split of `ratings`
               )->CollabDataLoaders:
-    "The chapter's `CollabDataLoaders.from_df(ratings, item_name='title', bs=64)`, reproducible"
-    if split is not None: return _split_dls(ratings, split, item_name, bs, seed)
+    "The chapter's `CollabDataLoaders.from_df(ratings, item_name='title', bs=64)`, reproducible, with the book's sampler by default"
+    if sampler not in SAMPLERS: raise ValueError(f'sampler={sampler!r}: use one of {list(SAMPLERS)}')
+    if split is not None: return _split_dls(ratings, split, item_name, bs, seed, sampler)
     if ratings is None: ratings = load_ratings()
     check_ratings(ratings, item_name)
     set_seed(seed)
     return CollabDataLoaders.from_df(ratings[['user', item_name, 'rating']], item_name=item_name, bs=bs,
-                                     valid_pct=valid_pct, seed=seed)
+                                     valid_pct=valid_pct, seed=seed, dl_type=SAMPLERS[sampler])
 
 # %% ../nbs/00b_training.ipynb #029ffa9c
-def _split_dls(ratings, split, item_name, bs, seed)->CollabDataLoaders:
+def _split_dls(ratings, split, item_name, bs, seed, sampler)->CollabDataLoaders:
     "`CollabDataLoaders` whose training and validation parts are the two tables of `split`"
     if ratings is not None: raise ValueError('pass either ratings (split at random) or split=(train, valid), not both')
     if not isinstance(split, (tuple, list)) or len(split) != 2 or not all(isinstance(df, pd.DataFrame) for df in split):
@@ -62,24 +57,36 @@ def _split_dls(ratings, split, item_name, bs, seed)->CollabDataLoaders:
     set_seed(seed)
     to = TabularCollab(df, [Categorify], cols[:2], y_names=['rating'], y_block=TransformBlock(),
                        splits=IndexSplitter(range(len(split[0]), len(df)))(range(len(df))))
-    return to.dataloaders(path='.', bs=bs)
+    return to.dataloaders(path='.', bs=bs, dl_type=SAMPLERS[sampler])
 
 # %% ../nbs/00b_training.ipynb #4b0c3285
+def _can_draw_bar()->bool:
+    "Is there a notebook or a terminal to draw a progress bar in?"
+    return 'ipykernel' in sys.modules or sys.stdout.isatty()
+
+def _print_epoch(row:list): # fastai's log of one epoch: epoch, train loss, valid loss, time
+    "One plain line per epoch, for logs and pipes"
+    print('  '.join(f'{v:10.4f}' if isinstance(v, float) else f'{v!s:>5}' for v in row), flush=True)
+
 def train(model:torch.nn.Module,  # takes a (batch, 2) tensor of (user, item) indices
           dls:CollabDataLoaders,  # from `collab_dls`
           n_epoch:int=5,          # epochs of one-cycle training
           lr:float=5e-3,          # peak learning rate
-          wd:float=None,          # weight decay (fastai's default when None)
+          wd:float=None,          # weight decay (fastai's default, decoupled 0.01, when None)
           seed:int=42,            # seed of the shuffling and any dropout
-          show:bool=True,         # show fastai's progress bar and table
+          show:bool=True,         # progress bar and table in a notebook/terminal, a line per epoch elsewhere
           **kwargs,               # passed to `Learner`
          )->Learner:
     "Train `model` the chapter's way: `fit_one_cycle(n_epoch, lr, wd=wd)` on the MSE loss, seeded"
     set_seed(seed)
     learn = Learner(dls, model, loss_func=MSELossFlat(), **kwargs)
-    if show: learn.fit_one_cycle(n_epoch, lr, wd=wd)
-    else:
-        with learn.no_bar(), learn.no_logging(): learn.fit_one_cycle(n_epoch, lr, wd=wd)
+    with ExitStack() as quiet:
+        if not show: quiet.enter_context(learn.no_bar()), quiet.enter_context(learn.no_logging())
+        elif not _can_draw_bar():
+            quiet.enter_context(learn.no_bar())
+            learn.logger = _print_epoch
+            print('epoch  train_loss  valid_loss   time', flush=True)
+        learn.fit_one_cycle(n_epoch, lr, wd=wd)
     learn.epoch_losses = [list(v[:2]) for v in learn.recorder.values]  # `get_preds` later resets the recorder
     return learn
 
@@ -94,13 +101,14 @@ def final_losses(learn:Learner)->tuple:
     return tuple(float(x) for x in history(learn).iloc[-1])
 
 # %% ../nbs/00b_training.ipynb #b914e197
-SECONDS_PER_EPOCH_CPU = 6  # fastai's collab recipe on MovieLens 100K, measured on 2 CPU cores
+SECONDS_PER_EPOCH_CPU = 4  # fastai's chapter recipe on MovieLens 100K, one epoch, on a quiet 2-core CPU machine
 
 def runtime_banner(n_models:int, # 5-epoch trainings the lesson runs
                   )->str:
-    "A one-line estimate of how long a lesson's training takes here"
+    "A one-line estimate of how long a lesson's training takes, and on which machine"
     if n_models == 0: return 'This lesson trains no model: every cell runs in seconds.'
     if torch.cuda.is_available(): return f'GPU found: the {n_models} training run(s) in this lesson take well under a minute.'
     secs = n_models*5*SECONDS_PER_EPOCH_CPU
-    return (f'Running on CPU ({os.cpu_count()} cores): the {n_models} training run(s) in this lesson take about '
-            f'{max(1, round(secs/60))} minute(s) on 2 cores (Colab\'s free CPU is similar; a GPU runtime is faster).')
+    took = f'{secs} seconds' if secs < 90 else f'{round(secs/60)} minutes'
+    return (f'The {n_models} training run(s) of this lesson take about {took} on a quiet 2-core CPU machine such as '
+            f"Colab's free runtime (this one has {os.cpu_count()} cores; a busy machine takes longer).")

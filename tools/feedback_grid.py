@@ -1,6 +1,6 @@
 """Precompute the feedback-loop runs behind lesson 15a's `FeedbackExplorer` (run from the repository root):
 
-    python tools/feedback_grid.py            # writes collab_course/feedback_grid.csv
+    python tools/feedback_grid.py            # writes collab_course/numbers/feedback_grid.csv
 
 One run of `collab_course.feedback.simulate` per group size x group activity x mitigation strength, seed 0, on the
 lesson's synthetic world: synthetic data only, so the CSV may be committed. The explorer only looks rows up in it,

@@ -1,4 +1,4 @@
-"""`python tools/accuracy_numbers.py`: the ablation of lesson 18, each step over several seeds on the chapter split and u1, into `nbs/accuracy_numbers.csv`
+"""`python tools/accuracy_numbers.py`: the ablation of lesson 18, each step over several seeds on the chapter split and u1, into `collab_course/numbers/accuracy_numbers.csv` (package data)
 
 Docs: https://collab-course.github.io/collab_course/accuracy_numbers.html.md"""
 
@@ -21,7 +21,7 @@ from ..accuracy import fit_mf, fit_autorec, ACCURATE
 __all__ = ['CSV', 'STEPS', 'chapter', 'splits', 'main']
 
 # %% ../../nbs/96c_accuracy_numbers.ipynb #d9d5ea63
-CSV = Path(collab_course.__file__).resolve().parents[1]/'nbs'/'accuracy_numbers.csv'
+CSV = Path(collab_course.__file__).resolve().parents[1]/'collab_course'/'numbers'/'accuracy_numbers.csv'
 
 # %% ../../nbs/96c_accuracy_numbers.ipynb #d896c3c8
 def chapter(data, seed:int)->DotBias:

@@ -39,10 +39,20 @@ def _badge_cell(nb):
     return nbformat.v4.new_markdown_cell(src)
 
 def _install_cell():
+    # Colab's runtime ships ipywidgets 7.7.1 (googlecolab/backend-info, pip-freeze.txt) and a fastai 2.7; installing the
+    # package upgrades them to what it needs (ipywidgets>=8.1, fastai 2.8). Colab's built-in widget renderer predates
+    # ipywidgets 8 (googlecolab/colabtools#3020, #4525), so the cell switches on Colab's CDN widget manager, and says so.
     src = (f'#| hide\n{INSTALL_TAG}: in Colab only, install the course package (elsewhere this does nothing)\n'
            'import sys\n'
            "if 'google.colab' in sys.modules:\n"
-           f"    get_ipython().run_line_magic('pip', 'install -q \"collab-course @ git+{repo_url()}\"')")
+           f"    get_ipython().run_line_magic('pip', 'install -q \"collab-course @ git+{repo_url()}\"')\n"
+           '    import importlib.metadata as md\n'
+           '    from google.colab import output\n'
+           '    output.enable_custom_widget_manager()  # Colab draws ipywidgets 8 only through this widget manager\n'
+           "    print('Upgraded for the course: ipywidgets', md.version('ipywidgets'), 'and fastai', md.version('fastai'),\n"
+           "          '(Colab ships ipywidgets 7 and an older fastai); widgets use Colab\\'s custom widget manager.')\n"
+           "    if 'ipywidgets' in sys.modules and sys.modules['ipywidgets'].__version__ != md.version('ipywidgets'):\n"
+           "        print('An older ipywidgets is already loaded: use Runtime > Restart session, then run the notebook again.')")
     return nbformat.v4.new_code_cell(src)
 
 def stamped(nb_path:Path):

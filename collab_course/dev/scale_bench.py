@@ -1,4 +1,4 @@
-"""`python tools/scale_bench.py`: synthetic MovieLens-25M-shaped data at growing sizes, `fit_sparse`'s time per epoch and peak memory, into `nbs/scale_numbers.csv`
+"""`python tools/scale_bench.py`: synthetic MovieLens-25M-shaped data at growing sizes, `fit_sparse`'s time per epoch and peak memory, into `collab_course/numbers/scale_numbers.csv` (package data)
 
 Docs: https://collab-course.github.io/collab_course/scale_bench.html.md"""
 
@@ -44,7 +44,7 @@ def main():
     p.add_argument('--sizes', type=int, nargs='+', default=SIZES, help='numbers of ratings')
     p.add_argument('--epochs', type=int, default=1, help='epochs per size (time is per epoch)')
     p.add_argument('--threads', type=int, default=1, help='PyTorch threads (1 was fastest on a shared 2-core machine)')
-    p.add_argument('--out', type=Path, default=ROOT/'nbs'/'scale_numbers.csv')
+    p.add_argument('--out', type=Path, default=ROOT/'collab_course'/'numbers'/'scale_numbers.csv')
     p.add_argument('--one', type=int, help=argparse.SUPPRESS)  # internal: run one size and print its row as JSON
     a = p.parse_args()
     if a.one: print(json.dumps(one(a.one, a.epochs, a.threads))); return
