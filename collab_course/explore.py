@@ -1,4 +1,4 @@
-"""What the explorers of lesson 14 share: figures as PNG widgets, tables as HTML, messages inside the widget, a static copy for pages without a kernel, and titles placed so that they never overlap
+"""The explorers of lesson 14 and what they share: figures as PNG widgets, tables as HTML, messages inside the widget, a static copy for pages without a kernel, and titles placed so that they never overlap
 
 Docs: https://collab-course.github.io/collab_course/widgets.html.md"""
 
@@ -15,7 +15,8 @@ from fastai.layers import sigmoid_range
 from .interpret import model_parts, check_vocab, item_factors, bias_table, bias_vs_mean, pca, plot_pca, similar
 
 # %% auto #0
-__all__ = ['png_bytes', 'html_table', 'note_html', 'new_figure', 'Explorer', 'item_vocab', 'spread_labels', 'BiasExplorer', 'PCAExplorer', 'SimilarExplorer', 'FactorPlayground']
+__all__ = ['png_bytes', 'html_table', 'note_html', 'new_figure', 'Explorer', 'item_vocab', 'spread_labels', 'BiasExplorer',
+           'PCAExplorer', 'SimilarExplorer', 'FactorPlayground']
 
 # %% ../nbs/00f_widgets.ipynb #2c8c72fc
 def png_bytes(fig:Figure, # the figure to render
@@ -97,7 +98,7 @@ def spread_labels(ax,                # matplotlib axes to write on
         else: kept.append(t); boxes.append(bb)
     return kept
 
-# %% ../nbs/14_explore.ipynb #418baa99
+# %% ../nbs/00f_widgets.ipynb #418baa99
 class BiasExplorer(Explorer):
     "Highest/lowest items by learned bias, with a minimum number of ratings, next to a bias vs mean rating scatter"
     def __init__(self, model,                # a model with item biases, or a `Learner` holding one
@@ -142,7 +143,7 @@ class BiasExplorer(Explorer):
         ax.legend(loc='lower right', fontsize=8)
         self.plot.value = png_bytes(self.fig)
 
-# %% ../nbs/14_explore.ipynb #8cbf6d83
+# %% ../nbs/00f_widgets.ipynb #8cbf6d83
 class PCAExplorer(Explorer):
     "The items' PCA map: choose the components, how many of the most rated items, a genre to colour; titles never overlap"
     def __init__(self, model,               # a model of the course or fastai's, or a `Learner` holding one
@@ -199,7 +200,7 @@ class PCAExplorer(Explorer):
         self.labels = spread_labels(ax, c[x], c[y], list(c.index), self.n_labels.value)
         self.plot.value = png_bytes(self.fig)
 
-# %% ../nbs/14_explore.ipynb #91aa3e71
+# %% ../nbs/00f_widgets.ipynb #91aa3e71
 class SimilarExplorer(Explorer):
     "A movie's nearest neighbours by cosine similarity and by dot product, side by side, with vector lengths"
     def __init__(self, model,               # a model of the course or fastai's, or a `Learner` holding one
@@ -245,7 +246,7 @@ class SimilarExplorer(Explorer):
             f'{c.length.mean():.2f} / {c.ratings.mean():.0f}, by dot product {d.length.mean():.2f} / {d.ratings.mean():.0f} '
             f'(all movies: {self.norms.drop("#na#", errors="ignore").mean():.2f} / {self.counts.mean():.0f}).') + '</p>'
 
-# %% ../nbs/14_explore.ipynb #b474eb24
+# %% ../nbs/00f_widgets.ipynb #b474eb24
 class FactorPlayground(Explorer):
     "Sliders for a 3-factor user and movie and their biases -> dot product -> `sigmoid_range` -> predicted rating"
     def __init__(self, user=(0.9, 0.8, -0.6),   # the user's factors (the chapter's example)

@@ -9,8 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import nbformat, pytest
 from nbclient import NotebookClient
 from conftest import ROOT
-sys.path.insert(0, str(ROOT/'tools'))
-from course import lessons
+from collab_course.dev.course import lessons
 
 LESSONS = lessons()
 

@@ -20,8 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT/'tools'))
-from course import lessons
+from collab_course.dev.course import lessons
 
 def execute(nb:Path, threads:int, timeout:int)->tuple:
     "Run `nb` in place; (name, seconds, error text or '')"
