@@ -104,6 +104,10 @@ def _symbol_ids(src:str)->list:
         if not isinstance(o, defs): continue
         res.append(o.name.lower())
         if isinstance(o, ast.ClassDef): res += [f'{o.name}.{t.name}'.lower() for t in o.body if isinstance(t, defs)]
+        patched = any(getattr(d, 'id', getattr(d, 'attr', None)) in ('patch', 'patch_to') for d in getattr(o, 'decorator_list', []))
+        ann = o.args.args[0].annotation if patched and o.args.args else None  # fastcore's `@patch`: `def f(self:Cls)`
+        for n in ([ann.left, ann.right] if isinstance(ann, ast.BinOp) else [ann]):
+            if isinstance(n, ast.Name): res.append(f'{n.id}.{o.name}'.lower())
     return res
 
 # %% ../../nbs/95_docs.ipynb #c8bdc14e
