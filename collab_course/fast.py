@@ -11,7 +11,7 @@ from .base import ModelParts, weights
 from .split import Split
 
 # %% auto #0
-__all__ = ['FAST', 'DotBias', 'one_cycle', 'AdamW', 'mse', 'fit_fast', 'fit_ddp']
+__all__ = ['FAST', 'DotBias', 'one_cycle', 'AdamW', 'mse', 'fit_fast', 'ddp_worker', 'fit_ddp']
 
 # %% ../nbs/16_fast.ipynb #0459fb99
 class DotBias(torch.nn.Module):
@@ -139,8 +139,10 @@ def fit_fast(model:torch.nn.Module, # maps (bs, 2) indices to ratings
 FAST = dict(bs=1024, n_epoch=4, lr=0.015, wd=0.6)  # large batches, retuned: about a second on 2 CPU cores
 
 # %% ../nbs/16_fast.ipynb #b7f09bbf
-def _ddp_worker(rank, world, port, data, n_factors, seed, kw, queue):
-    "One process of `fit_ddp`"
+def ddp_worker(rank:int, world:int, port:int, # this process, the number of processes, the loopback port of rank 0
+               data:tuple, n_factors:int, seed:int, kw:dict, # what `fit_ddp` trains, as plain values
+               queue):                        # where rank 0 puts its history and weights
+    "One process of `fit_ddp`; public so that the processes it spawns import it from the package"
     import os, torch.distributed as dist
     os.environ.update(MASTER_ADDR='127.0.0.1', MASTER_PORT=str(port))
     torch.set_num_threads(1); data = Split(*data)
@@ -161,7 +163,7 @@ def fit_ddp(data:Split,        # from `split_from_dls` or `split_from_frames`
     "Train `DotBias` with `fit_fast` in `world` processes joined by `torch.distributed` (gloo, loopback)"
     import socket, torch.multiprocessing as mp
     with socket.socket() as s: s.bind(('127.0.0.1', 0)); port = s.getsockname()[1]
-    from collab_course.fast import _ddp_worker as work  # the new processes import it from the package
+    from collab_course.fast import ddp_worker as work  # the new processes import it from the package
     ctx = mp.get_context('spawn'); q = ctx.SimpleQueue()
     ps = [ctx.Process(target=work, args=(r, world, port, tuple(data), n_factors, seed, kwargs, q)) for r in range(world)]
     for p in ps: p.start()
