@@ -14,11 +14,11 @@ from .checks import Wrong, NotDone, Exercise, ExerciseSet, attempt, compare, fre
 
 # %% auto #0
 __all__ = ['lesson01', 'lesson02', 'lesson03', 'lesson04', 'lesson05', 'lesson06', 'lesson07', 'lesson08', 'lesson09', 'lesson10',
-           'lesson11', 'lesson12', 'lesson14', 'lesson16', 'lesson17', 'lesson18', 'LESSONS', 'merge_users',
+           'lesson11', 'lesson12', 'lesson13', 'lesson14', 'lesson16', 'lesson17', 'lesson18', 'LESSONS', 'merge_users',
            'best_occupation', 'my_crosstab', 'empty_share', 'my_dot', 'rank_movies', 'train_factors', 'one_hot_lookup',
            'Scorer', 'MyDotProduct', 'train_model', 'MyDotProductBias', 'wd_grad', 'penalised_loss', 'my_create_params',
-           'MyDotProductBiasParams', 'lowest_titles', 'cosine_neighbours', 'factors_of', 'MyCollabNN', 'similar_min',
-           'grad_u', 'ridge_user', 'implicit_term', 'exercise']
+           'MyDotProductBiasParams', 'lowest_titles', 'cosine_neighbours', 'factors_of', 'MyCollabNN',
+           'permutation_idxs', 'distinct_share', 'similar_min', 'grad_u', 'ridge_user', 'implicit_term', 'exercise']
 
 # %% ../nbs/00m_exercises.ipynb #0e08729f
 def merge_users(ratings, users):
@@ -491,6 +491,64 @@ lesson12 = ExerciseSet('12_collab_nn',
              _check_nn, MyCollabNN, '`torch.cat([u, i], dim=1)` puts the two embeddings side by side; the first `Linear` takes `user_sz[1] + item_sz[1]` inputs.',
              'import torch\nfrom torch import nn\nfrom fastai.layers import Embedding, sigmoid_range\n\nclass MyCollabNN(nn.Module):\n    def __init__(self, user_sz, item_sz, n_act=16):\n        super().__init__()\n        ...  # your code\n    def forward(self, x):\n        ...  # your code'))
 
+# %% ../nbs/00m_exercises.ipynb #b453cfe2
+def permutation_idxs(n:int, rng):
+    "The row indices of one epoch: each of 0..n-1 exactly once, in an order drawn from `rng` (a numpy Generator)"
+    return rng.permutation(n)
+
+def _as_ints(got, what:str)->np.ndarray:
+    a = got.detach().cpu().numpy() if isinstance(got, torch.Tensor) else np.asarray(got)
+    if a.ndim != 1: raise Wrong(f'{what} should be one flat sequence of indices, not an array of shape {a.shape}.')
+    if a.size and not np.issubdtype(a.dtype, np.integer):
+        if np.issubdtype(a.dtype, np.floating) and np.all(a == np.round(a)): a = a.astype(np.int64)
+        else: raise Wrong(f'{what} should hold whole row indices, not `{a.dtype}` values such as {a[0]!r}.')
+    return a.astype(np.int64)
+
+def _check_permutation(f, rng):
+    n = int(rng.integers(200, 600)); seed = int(rng.integers(2**31))
+    got = _as_ints(attempt(f, n, np.random.default_rng(seed), what='`permutation_idxs`'), 'the epoch')
+    if len(got) != n: raise Wrong(f'one epoch over {n} rows should have {n} indices, yours has {len(got)}' +
+                                  (': an off-by-one in the range?' if abs(len(got) - n) == 1 else '.'))
+    if got.min() < 0 or got.max() >= n:
+        raise Wrong(f'indices run from 0 to n-1 = {n-1}; yours go from {got.min()} to {got.max()}' +
+                    (': an off-by-one (start at 0, stop before n).' if (got.min(), got.max()) == (1, n) else '.'))
+    counts = np.bincount(got, minlength=n)
+    if counts.max() > 1:
+        raise Wrong(f'{int((counts == 0).sum())} of the {n} rows never come up and some come up {counts.max()} times: '
+                    'that is sampling with replacement (what `TabWeightedDL` does); shuffle the rows instead.')
+    if np.array_equal(got, np.arange(n)): raise Wrong('the indices come in order 0, 1, 2, ...: every epoch would be the same; shuffle them.')
+    again = _as_ints(attempt(f, n, np.random.default_rng(seed), what='`permutation_idxs`'), 'the epoch')
+    if not np.array_equal(got, again):
+        raise Wrong('two generators with the same seed gave two different epochs: draw the order from the `rng` you are given '
+                    '(`rng.permutation`), not from numpy\'s global generator, so that a seed reproduces the run.')
+    other = _as_ints(attempt(f, n, np.random.default_rng(seed + 1), what='`permutation_idxs`'), 'the epoch')
+    if np.array_equal(got, other): raise Wrong('two different seeds gave the same order: the order should come from `rng`.')
+    return f'all {n} rows once each, in an order that the seed reproduces.'
+
+def distinct_share(idxs, n:int)->float:
+    "The share of the `n` rows that appear at least once in `idxs`"
+    return len(np.unique(np.asarray(idxs))) / n
+
+def _check_distinct(f, rng):
+    n = int(rng.integers(300, 900)); k = int(rng.integers(2, 4))
+    idxs = rng.choice(n, k*n)[: int(k*n*rng.uniform(0.6, 0.9))]  # more draws than rows: a share of draws and of rows differ
+    exp = distinct_share(idxs, n); got = attempt(f, idxs.copy(), n, what='`distinct_share`')
+    c = np.bincount(idxs, minlength=n)
+    compare(got, exp, 'the share', atol=1e-9, rtol=1e-9, mistakes={
+        'you divided by the number of draws; the share is of the `n` rows.': len(np.unique(idxs)) / len(idxs),
+        'that is the number of distinct rows; divide by `n` to get a share.': len(np.unique(idxs)),
+        'you counted the rows drawn exactly once; a row drawn twice was drawn too (at least once).': (c == 1).sum() / n,
+        'that is the share of rows never drawn; the question asks for those drawn at least once.': (c == 0).sum() / n})
+    return f'{exp:.1%} of the {n} rows were drawn by these {len(idxs)} draws.'
+
+lesson13 = ExerciseSet('13_honest_numbers',
+    Exercise('lesson13.q1', "Write `permutation_idxs(n, rng)`, a permutation sampler's `get_idxs`: the indices of one epoch over `n` rows, each row once, in an order drawn from the numpy Generator `rng`.",
+             _check_permutation, permutation_idxs, 'A permutation of `range(n)` is exactly one epoch; numpy Generators have a method for it.',
+             'import numpy as np\n\ndef permutation_idxs(n, rng):\n    ...  # your code'),
+    Exercise('lesson13.q2', 'Write `distinct_share(idxs, n)`: the share (0 to 1) of the `n` rows that appear at least once among the drawn indices `idxs`.',
+             _check_distinct, distinct_share, '`np.unique` keeps one copy of each index drawn; compare their number with the number of rows.',
+             'import numpy as np\n\ndef distinct_share(idxs, n):\n    ...  # your code'))
+
 # %% ../nbs/00m_exercises.ipynb #80879e2a
 def similar_min(factors, n_ratings, i:int, n:int=3, min_ratings:int=10)->list:
     "Like `cosine_neighbours`, among the rows with at least `min_ratings` ratings only"
@@ -582,7 +640,7 @@ lesson18 = ExerciseSet('18_accuracy',
 
 # %% ../nbs/00m_exercises.ipynb #b754dca3
 LESSONS = {s.lesson: s for s in (lesson01, lesson02, lesson03, lesson04, lesson05, lesson06, lesson07, lesson08, lesson09,
-                                 lesson10, lesson11, lesson12, lesson14, lesson16, lesson17, lesson18)}
+                                 lesson10, lesson11, lesson12, lesson13, lesson14, lesson16, lesson17, lesson18)}
 
 def exercise(name:str)->Exercise:
     "The exercise called `name`, e.g. 'lesson02.q1'"
