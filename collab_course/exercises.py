@@ -775,6 +775,7 @@ def _check_expected(f, rng):
     from collab_course.cross_entropy import expected_rating
     logits = torch.tensor(rng.normal(0, 1.5, (12, 5)), dtype=torch.float32)
     got = attempt(f, logits.clone(), what='`expected_stars`')
+    if isinstance(got, torch.Tensor) and not got.is_floating_point(): got = got.float()  # whole stars: still compared with the expectation
     p, s = torch.softmax(logits, 1), torch.arange(1., 6.)
     compare(got, expected_rating(p), 'the expected stars', mistakes={
         'that is the most likely star (argmax): the *expected* rating weighs every star by its probability, `softmax(logits) @ [1, 2, 3, 4, 5]`.': (p.argmax(1) + 1).float(),
