@@ -6,6 +6,7 @@ Docs: https://collab-course.github.io/collab_course/exercises.html.md"""
 
 # %% ../nbs/00m_exercises.ipynb #139d65a5
 from __future__ import annotations
+import math
 import numpy as np, pandas as pd, torch
 import torch.nn.functional as F
 from torch import nn
@@ -14,11 +15,14 @@ from .checks import Wrong, NotDone, Exercise, ExerciseSet, attempt, compare, fre
 
 # %% auto #0
 __all__ = ['lesson01', 'lesson02', 'lesson03', 'lesson04', 'lesson05', 'lesson06', 'lesson07', 'lesson08', 'lesson09', 'lesson10',
-           'lesson11', 'lesson12', 'lesson13', 'lesson14', 'lesson16', 'lesson17', 'lesson18', 'LESSONS', 'merge_users',
-           'best_occupation', 'my_crosstab', 'empty_share', 'my_dot', 'rank_movies', 'train_factors', 'one_hot_lookup',
-           'Scorer', 'MyDotProduct', 'train_model', 'MyDotProductBias', 'wd_grad', 'penalised_loss', 'my_create_params',
+           'lesson11', 'lesson12', 'lesson13', 'lesson14', 'lesson16', 'lesson17', 'lesson18', 'lesson15', 'lesson15a',
+           'RATING_COLUMNS', 'lesson17a', 'lesson20', 'lesson21', 'LESSONS', 'merge_users', 'best_occupation',
+           'my_crosstab', 'empty_share', 'my_dot', 'rank_movies', 'train_factors', 'one_hot_lookup', 'Scorer',
+           'MyDotProduct', 'train_model', 'MyDotProductBias', 'wd_grad', 'penalised_loss', 'my_create_params',
            'MyDotProductBiasParams', 'lowest_titles', 'cosine_neighbours', 'factors_of', 'MyCollabNN',
-           'permutation_idxs', 'distinct_share', 'similar_min', 'grad_u', 'ridge_user', 'implicit_term', 'exercise']
+           'permutation_idxs', 'distinct_share', 'similar_min', 'grad_u', 'ridge_user', 'implicit_term', 'fold_in',
+           'exposure_gini', 'parse_dat', 'ndcg_at_k', 'class_targets', 'expected_stars', 'MyDotProductClasses',
+           'exercise']
 
 # %% ../nbs/00m_exercises.ipynb #0e08729f
 def merge_users(ratings, users):
@@ -638,9 +642,251 @@ lesson18 = ExerciseSet('18_accuracy',
     Exercise('lesson18.q1', 'Write `implicit_term(Y, u_idx, m_idx, n_users)`: for every user, the sum of the rows `Y[j]` of the movies `j` they rated, divided by the square root of their number.', _check_implicit, implicit_term,
              '`torch.zeros(n_users, k).index_add_(0, u_idx, Y[m_idx])` adds every rating\'s movie row to its user\'s row; `torch.bincount(u_idx, minlength=n_users)` counts.', 'import torch\n\ndef implicit_term(Y, u_idx, m_idx, n_users):\n    ...  # your code'))
 
+# %% ../nbs/00m_exercises.ipynb #8df95d71
+def fold_in(F, fb, stars, prior, lam:float=10., y_range:tuple=(0, 5.5)):
+    "A new user's vector and bias, `(f+1,)`, from `stars` given to movies with frozen factors `F` (k, f) and biases `fb` (k,): ridge regression in logit space, shrunk towards `prior`"
+    lo, hi = y_range
+    A = torch.cat([F, torch.ones(len(F), 1, dtype=F.dtype)], 1)   # the last unknown is the user's bias
+    t = torch.logit((stars - lo)/(hi - lo)) - fb                  # what the user's row must explain, before the sigmoid
+    return torch.linalg.solve(A.T @ A + lam*torch.eye(A.shape[1], dtype=F.dtype), A.T @ t + lam*prior)
+
+def _check_fold_in(f, rng):
+    from collab_course.foldin import solve_fold_in
+    k, nf, lam = int(rng.integers(8, 14)), int(rng.integers(3, 6)), float(rng.choice([1., 3., 10.]))
+    F, fb = torch.tensor(rng.normal(0, 0.6, (k, nf))), torch.tensor(rng.normal(0, 0.4, k))
+    x_true = torch.tensor(rng.normal(0, 0.8, nf + 1))
+    A = torch.cat([F, torch.ones(k, 1, dtype=F.dtype)], 1)
+    stars = (5.5*torch.sigmoid(A @ x_true + fb)).round().clamp(1, 5)
+    prior = torch.tensor(rng.normal(0, 0.3, nf + 1))
+    got = attempt(f, F.clone(), fb.clone(), stars.clone(), prior.clone(), lam, (0, 5.5), what='`fold_in`',
+                  explain={'cannot be multiplied': 'the rows of `A` are `[F[j], 1]`, so `A.T @ A` is (f+1) x (f+1) and `A.T @ t` has f+1 entries.'})
+    exp = solve_fold_in(F, fb, torch.arange(k)[None], stars[None], torch.ones(1, k, dtype=torch.bool), prior, lam, (0, 5.5))[0]
+    if isinstance(got, torch.Tensor) and got.numel() == nf: raise Wrong(f'you returned {nf} numbers, the vector only: the new user also needs a bias. Add a column of ones to `F`, so that the last of the {nf + 1} unknowns is the bias.')
+    if isinstance(got, torch.Tensor) and got.numel() == nf + 1 and got.ndim != 1: raise Wrong(f'the result has shape {tuple(got.shape)}, expected ({nf + 1},): return a 1-D tensor (`.reshape(-1)`).')
+    t = torch.logit(stars/5.5) - fb; I = torch.eye(nf + 1, dtype=F.dtype)
+    compare(got, exp, 'the vector and bias', atol=1e-3, rtol=1e-3, mistakes={
+        'you forgot the movies\' biases: subtract `fb` from the logits before solving (they are frozen, the user\'s row only explains the rest).': torch.linalg.solve(A.T @ A + lam*I, A.T @ torch.logit(stars/5.5) + lam*prior),
+        'no regularisation: with a handful of ratings plain least squares overfits them; add `lam * I` to `A.T @ A` and `lam * prior` to `A.T @ t`.': torch.linalg.solve(A.T @ A, A.T @ t),
+        'you shrink towards zero, not towards the prior: the right-hand side is `A.T @ t + lam * prior`.': torch.linalg.solve(A.T @ A + lam*I, A.T @ t),
+        'you solved in rating space: the model predicts `sigmoid_range(...)`, so invert it first, `t = logit((stars - lo)/(hi - lo)) - fb`.': torch.linalg.solve(A.T @ A + lam*I, A.T @ (stars - fb) + lam*prior)})
+    fit = 5.5*torch.sigmoid(A @ exp + fb)
+    return f'the same row as the library\'s `solve_fold_in`: from {k} ratings its predictions are {float((fit - stars).abs().mean()):.2f} stars from them on average.'
+
+lesson15 = ExerciseSet('15_cold_start',
+    Exercise('lesson15.q1', 'Write `fold_in(F, fb, stars, prior, lam, y_range)`: the new user\'s vector and bias (one tensor of f+1 numbers) from the `stars` they gave to k movies whose factors `F` (k, f) and biases `fb` (k,) stay frozen: ridge regression in logit space, shrunk towards `prior` with strength `lam`.',
+             _check_fold_in, fold_in, 'Rows of `A` are `[F[j], 1]`; targets `t = logit((stars - lo)/(hi - lo)) - fb`; solve `(AᵀA + lam I) x = Aᵀt + lam prior` with `torch.linalg.solve`.',
+             'import torch\n\ndef fold_in(F, fb, stars, prior, lam=10., y_range=(0, 5.5)):\n    ...  # your code'))
+
+# %% ../nbs/00m_exercises.ipynb #4799ad45
+def exposure_gini(shown, n_items:int)->float:
+    "Gini coefficient of how often each of the `n_items` items appears in `shown` (users x slots), never-shown items included"
+    x = np.sort(np.bincount(np.ravel(shown), minlength=n_items)).astype(float)
+    n = len(x)
+    return float(((2*np.arange(1, n+1) - n - 1)*x).sum()/(n*x.sum()))
+
+def _gini_of(x): x = np.asarray(x, float); n = len(x); return float(((2*np.arange(1, n+1) - n - 1)*x).sum()/(n*x.sum()))
+
+def _check_gini(f, rng):
+    from collab_course.feedback_lib import gini
+    n_items, n_users, n = int(rng.integers(30, 50)), int(rng.integers(20, 40)), 5
+    p = rng.pareto(1.2, n_items) + 0.05; p[rng.permutation(n_items)[:n_items//3]] = 0; p /= p.sum()  # a third is never shown
+    shown = np.stack([rng.choice(n_items, n, replace=False, p=p) for _ in range(n_users)])
+    got = attempt(f, shown.copy(), n_items, what='`exposure_gini`')
+    counts = np.bincount(shown.ravel(), minlength=n_items)
+    if not isinstance(got, (int, float, np.floating)) and not (isinstance(got, (np.ndarray, torch.Tensor)) and got.ndim == 0):
+        raise Wrong(f'`exposure_gini` should return one number, not a `{type(got).__name__}`.')
+    compare(float(got), gini(counts), 'the Gini coefficient', mistakes={
+        f'the items that were never shown are missing: count every item of the catalogue, `np.bincount(..., minlength=n_items)` (here {int((counts == 0).sum())} of {n_items} have count 0, and they are the inequality).': _gini_of(np.sort(counts[counts > 0])),
+        'the counts are not sorted: the formula weighs the i-th *smallest* count by 2i - n - 1, so sort them first.': _gini_of(counts),
+        'that is 1 - Gini, a measure of equality: 0 means all items equal.': 1 - gini(counts)})
+    return f'{gini(counts):.3f}, as the library\'s `gini` gives for these {n_users} users x {n} slots.'
+
+lesson15a = ExerciseSet('15a_feedback_loops',
+    Exercise('lesson15a.q1', 'Write `exposure_gini(shown, n_items)`: the Gini coefficient of how often each of the `n_items` items appears in one round\'s recommendations `shown` (users x slots of item indices), counting the items nobody was shown.',
+             _check_gini, exposure_gini, 'Count with `np.bincount(shown.ravel(), minlength=n_items)`, sort, then `sum((2i - n - 1) x_i) / (n sum(x))` with i = 1..n.',
+             'import numpy as np\n\ndef exposure_gini(shown, n_items):\n    ...  # your code'))
+
+# %% ../nbs/00m_exercises.ipynb #4709c353
+RATING_COLUMNS = ['user', 'movie', 'rating', 'timestamp']
+
+def parse_dat(text:str)->pd.DataFrame:
+    "MovieLens 1M's `ratings.dat` text, `user::movie::rating::timestamp` per line, as integer columns; blank lines skipped, a bad line named"
+    rows = []
+    for i, line in enumerate(text.splitlines(), 1):
+        if not line.strip(): continue
+        fields = line.split('::')
+        if len(fields) != 4 or not all(v.strip().isdigit() for v in fields):
+            raise ValueError(f'line {i}: {line!r} is not user::movie::rating::timestamp (four whole numbers)')
+        rows.append([int(v) for v in fields])
+    return pd.DataFrame(np.array(rows, dtype=np.int64).reshape(-1, 4), columns=RATING_COLUMNS)
+
+def _dat_text(rng):
+    "Fresh `ratings.dat` text and its table; two blank lines inside, a newline at the end"
+    r = fresh_ratings(rng, 6, 8, 0.4)[['user', 'movie', 'rating']]
+    r = r.assign(timestamp=rng.integers(956703932, 1046454590, len(r))).reset_index(drop=True).astype('int64')
+    lines = [f'{a}::{b}::{c}::{d}' for a, b, c, d in r.itertuples(index=False)]
+    cut = int(rng.integers(2, len(lines) - 3))
+    return lines[:cut] + ['', ''] + lines[cut:], r, cut
+
+def _check_parse(f, rng):
+    lines, exp, cut = _dat_text(rng)
+    got = attempt(f, '\n'.join(lines) + '\n', what='`parse_dat`', explain={"invalid literal for int() with base 10: ''": "That empty field lies between the two colons of `::`: split on '::', not ':'."})
+    if not isinstance(got, pd.DataFrame): raise Wrong(f'`parse_dat` should return a DataFrame, not a `{type(got).__name__}`.')
+    if got.shape[1] == 7: raise Wrong("7 columns: you split on ':', which also cuts between the two colons; split on '::'.")
+    if list(got.columns) != RATING_COLUMNS: raise Wrong(f'the columns should be {RATING_COLUMNS}, in that order, not {list(got.columns)}.')
+    if len(got) == len(exp) - 1: raise Wrong(f'one rating is missing ({len(got)} rows for {len(exp)} ratings): is the first line skipped as a header? `ratings.dat` has none.')
+    if len(got) > len(exp): raise Wrong(f'{len(got)} rows for {len(exp)} ratings: blank lines (there are two here, and the newline at the end) should be skipped, not read as rows.')
+    if len(got) != len(exp): raise Wrong(f'{len(got)} rows, expected one per rating: {len(exp)}.')
+    if bad := [c for c in RATING_COLUMNS if not pd.api.types.is_integer_dtype(got[c])]:
+        raise Wrong(f'column(s) {bad} hold `{got[bad[0]].dtype}`, not integers: convert each field with `int(...)`, or the columns with `.astype("int64")`.')
+    compare(got.to_numpy(), exp.to_numpy(), 'the table')
+    j = int(rng.integers(cut + 2, len(lines)))  # a line after the blank ones
+    fields = lines[j].split('::')
+    bad_line = '::'.join(fields[:3]) if rng.random() < 0.5 else '::'.join(fields[:2] + ['five'] + fields[3:])  # a field missing, or a word
+    text = '\n'.join(lines[:j] + [bad_line] + lines[j+1:]) + '\n'
+    try: f(text); raised = None
+    except Exception as e: raised = e
+    n = j + 1  # editors count from 1, blank lines too
+    if raised is None: raise Wrong(f'line {n} is {bad_line!r}, and `parse_dat` read it without a word: raise a `ValueError` that names the line.')
+    if not isinstance(raised, ValueError): raise Wrong(f'line {n} ({bad_line!r}) raised `{type(raised).__name__}: {raised}`; raise a `ValueError` that names the line and says what is wrong instead.')
+    msg = str(raised)
+    if f'line {n}' not in msg:
+        if f'line {n - 1}' in msg: raise Wrong(f'the message says line {n - 1}, but the bad line is line {n}: count lines from 1, as an editor does (`enumerate(lines, 1)`).')
+        if f'line {n - 2}' in msg: raise Wrong(f'the message says line {n - 2}, but the bad line is line {n}: count every line of the file, blank ones too.')
+        raise Wrong(f'the message `{msg[:120]}` should name the line: `line {n}`.')
+    if bad_line not in msg: raise Wrong(f'the message names the line but not what is on it: quote it ({bad_line!r}), so that the reader sees what is wrong.')
+    return f'{len(exp)} ratings read, blank lines skipped, and line {n} ({bad_line!r}) named in the error.'
+
+lesson17a = ExerciseSet('17a_full_movielens',
+    Exercise('lesson17a.q1', 'Write `parse_dat(text)`: the text of a MovieLens 1M `ratings.dat` (`user::movie::rating::timestamp` per line, no header) as a DataFrame with those four integer columns; skip blank lines; a malformed line raises a `ValueError` that says `line N` (counted from 1, blank lines included) and quotes it.',
+             _check_parse, parse_dat, "`text.splitlines()` and `enumerate(..., 1)` give each line its number; `line.split('::')` must give four fields, each `str.isdigit()`.",
+             'import numpy as np, pandas as pd\n\ndef parse_dat(text):\n    ...  # your code'))
+
+# %% ../nbs/00m_exercises.ipynb #cdeb9307
+def ndcg_at_k(scores, seen, relevant, k:int=10)->float:
+    "NDCG@k of one user: unseen items ranked by `scores` (ties to the lower index), gain 1 per `relevant` one, discount 1/log2(rank+1); 0 if nothing is relevant"
+    relevant = relevant & ~seen
+    if not relevant.any(): return 0.
+    top = torch.sort(scores.masked_fill(seen, -float('inf')), descending=True, stable=True).indices[:k]
+    disc = 1/torch.log2(torch.arange(2, len(top) + 2, dtype=torch.float32))
+    ideal = disc[:int(relevant.sum().clamp(max=k))].sum()
+    return float((relevant[top].float()*disc).sum()/ideal)
+
+def _ndcg_variant(scores, seen, relevant, k, exclude=True, stable=True, ideal_k=False, disc='log'):
+    "`ndcg_at_k` with one typical mistake switched on"
+    rel = relevant & ~seen
+    s = scores.masked_fill(seen, -float('inf')) if exclude else scores
+    top = torch.sort(s, descending=True, stable=True).indices[:k] if stable else (len(s) - 1 - torch.sort(s.flip(0), descending=True, stable=True).indices)[:k]
+    d = 1/torch.log2(torch.arange(2, len(top) + 2, dtype=torch.float32)) if disc == 'log' else 1/torch.arange(1, len(top) + 1, dtype=torch.float32)
+    ideal = d.sum() if ideal_k else d[:int(rel.sum().clamp(max=k))].sum()
+    return float(((rel if exclude else relevant)[top].float()*d).sum()/ideal) if rel.any() else 0.
+
+def _check_ndcg(f, rng):
+    from collab_course.evaluate import rank_metrics
+    n, k, got, exp, users = int(rng.integers(12, 20)), 5, [], [], []
+    for u in range(6):
+        scores = torch.tensor(rng.integers(0, 6, n)/2, dtype=torch.float32)  # few values: many ties
+        seen = torch.tensor(rng.random(n) < 0.3)
+        relevant = torch.tensor(rng.random(n) < (0 if u == 2 else 0.3)) & ~seen  # user 2 liked nothing in the test part
+        g = attempt(f, scores.clone(), seen.clone(), relevant.clone(), k, what='`ndcg_at_k`')
+        if not isinstance(g, (int, float, np.floating)) and not (isinstance(g, (np.ndarray, torch.Tensor)) and g.ndim == 0):
+            raise Wrong(f'`ndcg_at_k` should return one number, not a `{type(g).__name__}`.')
+        if not relevant.any() and math.isnan(float(g)):
+            raise Wrong('a user with nothing relevant gives NaN (0/0): return 0.0 for them, as `rank_metrics` does (`ranking_metrics` leaves such users out).')
+        got.append(float(g)); exp.append(rank_metrics(scores[None], seen[None], relevant[None], k)[f'ndcg@{k}']); users.append((scores, seen, relevant))
+    variant = lambda **kw: np.array([_ndcg_variant(*u, k, **kw) for u in users])
+    compare(np.array(got), np.array(exp), f'NDCG@{k} of the 6 users', mistakes={
+        'the films the user rated in training are in the list: they are never recommended again, so drop them before ranking (`masked_fill(seen, -inf)`).': variant(exclude=False),
+        'ties: on equal scores the lower item index comes first, as in the library; use a stable sort (`torch.sort(..., stable=True)`).': variant(stable=False),
+        'the ideal DCG has min(number of relevant items, k) hits, not always k: a user with 2 relevant films can still reach NDCG 1.': variant(ideal_k=True),
+        'the discount is 1/log2(rank + 1) (rank 1 counts fully, rank 2 by 0.63...), not 1/rank.': variant(disc='rank')})
+    return f'the same NDCG@{k} as `rank_metrics` for 6 users, with ties, seen films left out and a user with nothing relevant.'
+
+lesson20 = ExerciseSet('20_evaluate',
+    Exercise('lesson20.q1', 'Write `ndcg_at_k(scores, seen, relevant, k)` for one user (1-D tensors over the catalogue): rank the items not `seen` in training by `scores` (ties to the lower index), gain 1 for each `relevant` item in the top `k`, discount 1/log2(rank + 1), divided by the best possible DCG; 0.0 when nothing is relevant.',
+             _check_ndcg, ndcg_at_k, '`scores.masked_fill(seen, -inf)`, then `torch.sort(..., descending=True, stable=True)`; the ideal list puts all min(n_relevant, k) relevant items first.',
+             'import torch\n\ndef ndcg_at_k(scores, seen, relevant, k=10):\n    ...  # your code'))
+
+# %% ../nbs/00m_exercises.ipynb #38921b57
+def class_targets(stars)->torch.Tensor:
+    "Whole stars 1..5 as the class indices 0..4 that cross-entropy expects (int64)"
+    return (torch.as_tensor(stars) - 1).long()
+
+def _check_targets(f, rng):
+    stars = torch.tensor(rng.integers(1, 6, 40), dtype=torch.float32); stars[:5] = torch.arange(1., 6.)
+    got = attempt(f, stars.clone(), what='`class_targets`')
+    if isinstance(got, torch.Tensor) and got.is_floating_point() and torch.equal(got, stars - 1):
+        raise Wrong(f'the values are right but the dtype is `{got.dtype}`: cross-entropy wants integer class indices, `.long()`.')
+    if isinstance(got, torch.Tensor) and tuple(got.shape) == (40, 5): raise Wrong('these are one-hot rows: `CrossEntropyLossFlat` takes the index of the right class, one integer per rating.')
+    if isinstance(got, torch.Tensor) and not got.is_floating_point():
+        try: F.cross_entropy(torch.zeros(len(got), 5), got)
+        except IndexError as e:
+            if torch.equal(got, stars.long()): raise Wrong(f'these are the stars 1-5 themselves; with five outputs the loss fails with `{e}`: the classes are 0-4, subtract 1.') from None
+            raise Wrong(f'cross-entropy with five outputs fails on them: `{e}`; the classes must be 0-4.') from None
+    compare(got, class_targets(stars), 'the targets')
+    return 'stars 1-5 became the classes 0-4, as integers: cross-entropy with five outputs accepts them.'
+
+def expected_stars(logits)->torch.Tensor:
+    "The expected number of stars under the softmax of each row of `logits` (n, 5), classes 0..4 being stars 1..5"
+    return torch.softmax(logits, dim=1) @ torch.arange(1, logits.shape[1] + 1, dtype=logits.dtype)
+
+def _check_expected(f, rng):
+    from collab_course.cross_entropy import expected_rating
+    logits = torch.tensor(rng.normal(0, 1.5, (12, 5)), dtype=torch.float32)
+    got = attempt(f, logits.clone(), what='`expected_stars`')
+    if isinstance(got, torch.Tensor) and not got.is_floating_point(): got = got.float()  # whole stars: still compared with the expectation
+    p, s = torch.softmax(logits, 1), torch.arange(1., 6.)
+    compare(got, expected_rating(p), 'the expected stars', mistakes={
+        'that is the most likely star (argmax): the *expected* rating weighs every star by its probability, `softmax(logits) @ [1, 2, 3, 4, 5]`.': (p.argmax(1) + 1).float(),
+        'that is the most likely class (0-4), and not even the expectation: weigh the stars 1-5 by their probabilities.': p.argmax(1).float(),
+        'off by one: class 0 is 1 star, so weigh by the stars 1..5, not the classes 0..4.': p @ (s - 1),
+        'you weighed the logits themselves: turn them into probabilities first, with a softmax over the five classes.': logits @ s,
+        'the softmax is taken over the wrong dimension: each row (one rating) must sum to 1, `softmax(logits, dim=1)`.': torch.softmax(logits, 0) @ s})
+    return 'the mean of each row\'s star distribution, as the library\'s `expected_rating` computes it.'
+
+class MyDotProductClasses(nn.Module):
+    "User and movie embeddings; their element-wise product through `Linear(n_factors, 5)` gives one logit per star"
+    def __init__(self, n_users, n_items, n_factors):
+        super().__init__()
+        self.user_factors, self.movie_factors = Embedding(n_users, n_factors), Embedding(n_items, n_factors)
+        self.head = nn.Linear(n_factors, 5)
+    def forward(self, x): return self.head(self.user_factors(x[:,0]) * self.movie_factors(x[:,1]))
+
+def _train_ce(model, x, y, steps:int=150, lr:float=0.05)->float:
+    "Full-batch Adam on the cross-entropy of `model`'s logits; the final loss"
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    for _ in range(steps):
+        loss = F.cross_entropy(model(x), y); opt.zero_grad(); loss.backward(); opt.step()
+    with torch.no_grad(): return float(F.cross_entropy(model(x), y))
+
+def _check_classes(cls, rng):
+    model, xb, out = build(cls, rng, (12, 12, 4), 12)
+    if not isinstance(out, torch.Tensor): raise Wrong(f'`forward` should return a tensor, not a `{type(out).__name__}`.')
+    if tuple(out.shape) in ((len(xb),), (len(xb), 1)): raise Wrong(f'the output has shape {tuple(out.shape)}, one number per rating: a classifier needs one logit per star, shape (batch, 5) (`nn.Linear(n_factors, 5)`).')
+    if tuple(out.shape) != (len(xb), 5): raise Wrong(f'the output has shape {tuple(out.shape)}, expected (batch, 5): one logit per star.')
+    if (out >= 0).all() and torch.allclose(out.sum(1), torch.ones(len(out)), atol=1e-4):
+        raise Wrong('`forward` returns probabilities (each row sums to 1): return the logits, because `CrossEntropyLossFlat` applies the softmax itself.')
+    x, y_num, _ = tiny_task(rng, 12, 12, 100)
+    y = (y_num.argsort().argsort()*5//len(y_num)).long()  # five equal-sized classes, ordered by the planted rating
+    torch.manual_seed(0); got = _train_ce(attempt(cls, 12, 12, 4, what=f'`{cls.__name__}(12, 12, 4)`'), x, y)
+    torch.manual_seed(0); ref = _train_ce(MyDotProductClasses(12, 12, 4), x, y)
+    if got > 0.9*math.log(5): raise Wrong(f'trained with cross-entropy it barely learns (loss {got:.3f}; {math.log(5):.3f} is a uniform guess): do the embeddings reach the output, and is the output linear in their product?')
+    if got > 1.5*ref + 0.1: raise Wrong(f'it trains, but its cross-entropy {got:.3f} is far above the {ref:.3f} of the reference after the same 150 steps.')
+    return f'five logits per rating; trained on fresh ratings as classes its cross-entropy falls to {got:.3f} (reference {ref:.3f}, a uniform guess {math.log(5):.3f}).'
+
+lesson21 = ExerciseSet('21_cross_entropy',
+    Exercise('lesson21.q1', 'Write `class_targets(stars)`: a tensor of whole stars 1-5 as the class indices that cross-entropy with five outputs expects.',
+             _check_targets, class_targets, 'The first logit is class 0 and stands for 1 star; cross-entropy wants integers (`long`).', 'import torch\n\ndef class_targets(stars):\n    ...  # your code'),
+    Exercise('lesson21.q2', 'Write `MyDotProductClasses(n_users, n_items, n_factors)`: embeddings `user_factors`, `movie_factors`; `forward` returns one logit per star, shape (batch, 5), from the element-wise product of the two vectors through `nn.Linear(n_factors, 5)`.',
+             _check_classes, MyDotProductClasses, 'Like `DotProduct`, but instead of `.sum(1)` pass the product to `self.head = nn.Linear(n_factors, 5)`; no softmax in the model.',
+             'from torch import nn\nfrom fastai.layers import Embedding\n\nclass MyDotProductClasses(nn.Module):\n    def __init__(self, n_users, n_items, n_factors):\n        super().__init__()\n        ...  # your code\n    def forward(self, x):\n        ...  # your code'),
+    Exercise('lesson21.q3', 'Write `expected_stars(logits)`: from the model\'s logits (n, 5), the expected number of stars of each rating under the softmax.',
+             _check_expected, expected_stars, 'Softmax over the classes (`dim=1`), then weigh the stars 1, 2, 3, 4, 5 by their probabilities (a matrix product with `torch.arange(1., 6.)`).',
+             'import torch\n\ndef expected_stars(logits):\n    ...  # your code'))
+
 # %% ../nbs/00m_exercises.ipynb #b754dca3
 LESSONS = {s.lesson: s for s in (lesson01, lesson02, lesson03, lesson04, lesson05, lesson06, lesson07, lesson08, lesson09,
-                                 lesson10, lesson11, lesson12, lesson13, lesson14, lesson16, lesson17, lesson18)}
+                                 lesson10, lesson11, lesson12, lesson13, lesson14, lesson15, lesson15a, lesson16, lesson17, lesson17a, lesson18, lesson20, lesson21)}
 
 def exercise(name:str)->Exercise:
     "The exercise called `name`, e.g. 'lesson02.q1'"

@@ -10,7 +10,7 @@ def errors(outputs): return [f"{o['ename']}: {o['evalue']}" for o in outputs if 
 
 def exercise_cells(nb):
     "The cells a learner works in: the import of the lesson's exercises, the answer stubs and the checks"
-    return [c for c in nb['cells'] if c['cell_type'] == 'code' and (answer_of(c) or is_check(c) or re.match(r'from collab_course\.exercises import lesson\d+ as ex', src(c)))]
+    return [c for c in nb['cells'] if c['cell_type'] == 'code' and (answer_of(c) or is_check(c) or re.match(r'from collab_course\.exercises import lesson\w+ as ex', src(c)))]
 
 def test_every_check_reports_on_the_blank_copy(tmp_path):
     copies = {p.stem: json.loads(p.read_text()) for p in write_student_copy(tmp_path)}
