@@ -11,22 +11,57 @@ from contextlib import ExitStack
 from fastai.collab import CollabDataLoaders, TabularCollab
 from fastai.data.block import TransformBlock
 from fastai.data.transforms import IndexSplitter
-from fastai.tabular.core import Categorify, TabDataLoader, TabWeightedDL
+from fastai.tabular.core import Categorify, ReadTabBatch, TabDataLoader, TabWeightedDL
+from fastcore.basics import chunked
+from fastcore.foundation import L
 from fastai.learner import Learner
 from fastai.losses import MSELossFlat
 from fastai.torch_core import set_seed
 from .data import load_ratings, check_ratings
 
 # %% auto #0
-__all__ = ['SAMPLERS', 'SECONDS_PER_EPOCH_CPU', 'collab_dls', 'train', 'history', 'final_losses', 'runtime_banner']
+__all__ = ['SAMPLERS', 'SECONDS_PER_EPOCH_CPU', 'TabTensors', 'TensorBatches', 'PermutationDL', 'WeightedDL', 'collab_dls',
+           'train', 'history', 'final_losses', 'runtime_banner']
 
 # %% ../nbs/00b_training.ipynb #531044d4
 import warnings
 warnings.filterwarnings('ignore', message='The given NumPy array is not writable', category=UserWarning)
 
+# %% ../nbs/00b_training.ipynb #b7c2d4e2
+class TabTensors(ReadTabBatch):
+    "`ReadTabBatch` for batches that are tensors already: nothing to encode, the same `decodes`"
+    def encodes(self, o): return o
+
+class TensorBatches:
+    "Mixin for a fastai tabular loader: each batch indexes tensors made once, instead of `iloc` on the DataFrame"
+    def __init__(self, dataset, after_batch=None, **kwargs): # `dataset`: a `TabularPandas`
+        if after_batch is None: after_batch = L(TransformBlock().batch_tfms) + TabTensors(dataset)
+        super().__init__(dataset, after_batch=after_batch, **kwargs)
+
+    def tensors(self)->tuple:
+        "The whole dataset as `ReadTabBatch` gives it: cats (long), conts (float) if any, targets if present"
+        to = self.dataset
+        if getattr(self, '_tensors', (None,))[0] is not to:
+            res = (torch.tensor(to.cats.to_numpy()).long(),) + ((torch.tensor(to.conts.to_numpy()).float(),) if to.with_cont else ())
+            if all(n in to.items.columns for n in to.y_names): res += (torch.tensor(to.targ.to_numpy()),)
+            self._tensors = (to, res)
+        return self._tensors[1]
+
+    def create_batch(self, b): # row positions in the dataset
+        "The rows `b` of every tensor"
+        idx = torch.as_tensor(b, dtype=torch.long)
+        return tuple(t[idx] for t in self.tensors())
+
+    def create_batches(self, samps): # row positions, in the order `get_idxs` drew them
+        "Batches of `bs` rows, in the order of `samps`"
+        yield from map(self.create_batch, chunked(map(self.do_item, samps), self.bs, self.drop_last))
+
+class PermutationDL(TensorBatches, TabDataLoader): "fastai's `TabDataLoader` (every row once per epoch), with tensor batches"
+class WeightedDL(TensorBatches, TabWeightedDL): "fastai's `TabWeightedDL` (rows drawn with replacement), with tensor batches"
+
 # %% ../nbs/00b_training.ipynb #502174a4
-SAMPLERS = {'permutation': TabDataLoader, # every training row once per epoch, in a new order (the book's)
-            'fastai': TabWeightedDL}      # fastai's current default: n rows drawn with replacement
+SAMPLERS = {'permutation': PermutationDL, # every training row once per epoch, in a new order (the book's)
+            'fastai': WeightedDL}         # fastai's current default: n rows drawn with replacement
 
 def collab_dls(ratings:pd.DataFrame=None, # `user`, item column, `rating`; default: `load_ratings()`
                item_name:str='title',      # item column
