@@ -15,13 +15,13 @@ from fastai.tabular.core import Categorify, ReadTabBatch, TabDataLoader, TabWeig
 from fastcore.basics import chunked
 from fastcore.foundation import L
 from fastai.learner import Learner
-from fastai.losses import MSELossFlat
+from fastai.losses import BaseLoss, MSELossFlat
 from fastai.torch_core import set_seed
 from .data import load_ratings, check_ratings
 
 # %% auto #0
 __all__ = ['SAMPLERS', 'SECONDS_PER_EPOCH_CPU', 'TabTensors', 'TensorBatches', 'PermutationDL', 'WeightedDL', 'collab_dls',
-           'train', 'history', 'final_losses', 'runtime_banner']
+           'MSELossPlain', 'train', 'history', 'final_losses', 'runtime_banner']
 
 # %% ../nbs/00b_training.ipynb #531044d4
 import warnings
@@ -94,6 +94,13 @@ def _split_dls(ratings, split, item_name, bs, seed, sampler)->CollabDataLoaders:
                        splits=IndexSplitter(range(len(split[0]), len(df)))(range(len(df))))
     return to.dataloaders(path='.', bs=bs, dl_type=SAMPLERS[sampler])
 
+# %% ../nbs/00b_training.ipynb #b7c2d4e6
+class MSELossPlain(BaseLoss):
+    "fastai's `MSELossFlat` (targets made float, both sides flattened), returning a plain `Tensor`"
+    def __init__(self, *args, axis:int=-1, **kwargs): # passed to `nn.MSELoss`
+        super().__init__(torch.nn.MSELoss, *args, axis=axis, floatify=True, is_2d=False, **kwargs)
+    def _contiguous(self, x): return x.transpose(self.axis, -1).contiguous() if isinstance(x, torch.Tensor) else x
+
 # %% ../nbs/00b_training.ipynb #4b0c3285
 def _can_draw_bar()->bool:
     "Is there a notebook or a terminal to draw a progress bar in?"
@@ -112,9 +119,9 @@ def train(model:torch.nn.Module,  # takes a (batch, 2) tensor of (user, item) in
           show:bool=True,         # progress bar and table in a notebook/terminal, a line per epoch elsewhere
           **kwargs,               # passed to `Learner`
          )->Learner:
-    "Train `model` the chapter's way: `fit_one_cycle(n_epoch, lr, wd=wd)` on the MSE loss, seeded"
+    "Train `model` the chapter's way: `fit_one_cycle(n_epoch, lr, wd=wd)` on the MSE loss (`MSELossPlain`), seeded"
     set_seed(seed)
-    learn = Learner(dls, model, loss_func=MSELossFlat(), **kwargs)
+    learn = Learner(dls, model, loss_func=MSELossPlain(), **kwargs)
     with ExitStack() as quiet:
         if not show: quiet.enter_context(learn.no_bar()), quiet.enter_context(learn.no_logging())
         elif not _can_draw_bar():
