@@ -11,22 +11,57 @@ from contextlib import ExitStack
 from fastai.collab import CollabDataLoaders, TabularCollab
 from fastai.data.block import TransformBlock
 from fastai.data.transforms import IndexSplitter
-from fastai.tabular.core import Categorify, TabDataLoader, TabWeightedDL
+from fastai.tabular.core import Categorify, ReadTabBatch, TabDataLoader, TabWeightedDL
+from fastcore.basics import chunked
+from fastcore.foundation import L
 from fastai.learner import Learner
-from fastai.losses import MSELossFlat
+from fastai.losses import BaseLoss, MSELossFlat
 from fastai.torch_core import set_seed
 from .data import load_ratings, check_ratings
 
 # %% auto #0
-__all__ = ['SAMPLERS', 'SECONDS_PER_EPOCH_CPU', 'collab_dls', 'train', 'history', 'final_losses', 'runtime_banner']
+__all__ = ['SAMPLERS', 'SECONDS_PER_EPOCH_CPU', 'TabTensors', 'TensorBatches', 'PermutationDL', 'WeightedDL', 'collab_dls',
+           'MSELossPlain', 'train', 'history', 'final_losses', 'runtime_banner']
 
 # %% ../nbs/00b_training.ipynb #531044d4
 import warnings
 warnings.filterwarnings('ignore', message='The given NumPy array is not writable', category=UserWarning)
 
+# %% ../nbs/00b_training.ipynb #b7c2d4e2
+class TabTensors(ReadTabBatch):
+    "`ReadTabBatch` for batches that are tensors already: nothing to encode, the same `decodes`"
+    def encodes(self, o): return o
+
+class TensorBatches:
+    "Mixin for a fastai tabular loader: each batch indexes tensors made once, instead of `iloc` on the DataFrame"
+    def __init__(self, dataset, after_batch=None, **kwargs): # `dataset`: a `TabularPandas`
+        if after_batch is None: after_batch = L(TransformBlock().batch_tfms) + TabTensors(dataset)
+        super().__init__(dataset, after_batch=after_batch, **kwargs)
+
+    def tensors(self)->tuple:
+        "The whole dataset as `ReadTabBatch` gives it: cats (long), conts (float) if any, targets if present"
+        to = self.dataset
+        if getattr(self, '_tensors', (None,))[0] is not to:
+            res = (torch.tensor(to.cats.to_numpy()).long(),) + ((torch.tensor(to.conts.to_numpy()).float(),) if to.with_cont else ())
+            if all(n in to.items.columns for n in to.y_names): res += (torch.tensor(to.targ.to_numpy()),)
+            self._tensors = (to, res)
+        return self._tensors[1]
+
+    def create_batch(self, b): # row positions in the dataset
+        "The rows `b` of every tensor"
+        idx = torch.as_tensor(b, dtype=torch.long)
+        return tuple(t[idx] for t in self.tensors())
+
+    def create_batches(self, samps): # row positions, in the order `get_idxs` drew them
+        "Batches of `bs` rows, in the order of `samps`"
+        yield from map(self.create_batch, chunked(map(self.do_item, samps), self.bs, self.drop_last))
+
+class PermutationDL(TensorBatches, TabDataLoader): "fastai's `TabDataLoader` (every row once per epoch), with tensor batches"
+class WeightedDL(TensorBatches, TabWeightedDL): "fastai's `TabWeightedDL` (rows drawn with replacement), with tensor batches"
+
 # %% ../nbs/00b_training.ipynb #502174a4
-SAMPLERS = {'permutation': TabDataLoader, # every training row once per epoch, in a new order (the book's)
-            'fastai': TabWeightedDL}      # fastai's current default: n rows drawn with replacement
+SAMPLERS = {'permutation': PermutationDL, # every training row once per epoch, in a new order (the book's)
+            'fastai': WeightedDL}         # fastai's current default: n rows drawn with replacement
 
 def collab_dls(ratings:pd.DataFrame=None, # `user`, item column, `rating`; default: `load_ratings()`
                item_name:str='title',      # item column
@@ -59,6 +94,13 @@ def _split_dls(ratings, split, item_name, bs, seed, sampler)->CollabDataLoaders:
                        splits=IndexSplitter(range(len(split[0]), len(df)))(range(len(df))))
     return to.dataloaders(path='.', bs=bs, dl_type=SAMPLERS[sampler])
 
+# %% ../nbs/00b_training.ipynb #b7c2d4e6
+class MSELossPlain(BaseLoss):
+    "fastai's `MSELossFlat` (targets made float, both sides flattened), returning a plain `Tensor`"
+    def __init__(self, *args, axis:int=-1, **kwargs): # passed to `nn.MSELoss`
+        super().__init__(torch.nn.MSELoss, *args, axis=axis, floatify=True, is_2d=False, **kwargs)
+    def _contiguous(self, x): return x.transpose(self.axis, -1).contiguous() if isinstance(x, torch.Tensor) else x
+
 # %% ../nbs/00b_training.ipynb #4b0c3285
 def _can_draw_bar()->bool:
     "Is there a notebook or a terminal to draw a progress bar in?"
@@ -77,9 +119,9 @@ def train(model:torch.nn.Module,  # takes a (batch, 2) tensor of (user, item) in
           show:bool=True,         # progress bar and table in a notebook/terminal, a line per epoch elsewhere
           **kwargs,               # passed to `Learner`
          )->Learner:
-    "Train `model` the chapter's way: `fit_one_cycle(n_epoch, lr, wd=wd)` on the MSE loss, seeded"
+    "Train `model` the chapter's way: `fit_one_cycle(n_epoch, lr, wd=wd)` on the MSE loss (`MSELossPlain`), seeded"
     set_seed(seed)
-    learn = Learner(dls, model, loss_func=MSELossFlat(), **kwargs)
+    learn = Learner(dls, model, loss_func=MSELossPlain(), **kwargs)
     with ExitStack() as quiet:
         if not show: quiet.enter_context(learn.no_bar()), quiet.enter_context(learn.no_logging())
         elif not _can_draw_bar():

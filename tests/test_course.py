@@ -23,3 +23,9 @@ def test_colab_link_derives_from_pyproject():
     repo = tomllib.loads((ROOT/'pyproject.toml').read_text())['project']['urls']['Repository']
     user_repo = repo.split('github.com/')[1].rstrip('/')
     assert f'/github/{user_repo}/blob/' in course.colab_url(ROOT/'nbs'/'01_x.ipynb')
+
+def test_index_quotes_recorded_lesson_times():
+    from fastcore.nbio import read_nb
+    cell = next(c for c in read_nb(ROOT/'nbs'/'index.ipynb').cells if c.cell_type == 'markdown' and '| # | notebook |' in c.source)
+    assert course.timed_table(cell.source, course.lesson_times()) == cell.source, \
+        'the lesson table does not quote collab_course/numbers/lesson_times.csv: run `python tools/course.py readme`'

@@ -9,11 +9,13 @@ from __future__ import annotations
 import re, sys, hashlib
 from pathlib import Path
 import collab_course
-import nbformat
+import nbformat, pandas as pd
+from fastcore.nbio import read_nb, write_nb
 from .docs import site_config, colab_url as nb_colab_url
 
 # %% auto #0
-__all__ = ['ROOT', 'NBS', 'BADGE_TAG', 'INSTALL_TAG', 'repo_url', 'colab_url', 'lessons', 'stamped', 'readme_text', 'main']
+__all__ = ['ROOT', 'NBS', 'BADGE_TAG', 'INSTALL_TAG', 'LESSON_TIMES', 'TIME_COL', 'TIME_NOTE', 'repo_url', 'colab_url', 'lessons',
+           'stamped', 'lesson_times', 'fmt_seconds', 'timed_table', 'timed_index', 'readme_text', 'main']
 
 # %% ../../nbs/94_course.ipynb #c98e24e3
 ROOT = Path(collab_course.__file__).resolve().parents[1]
@@ -66,6 +68,72 @@ def stamped(nb_path:Path):
     nb.cells = cells
     return nb
 
+# %% ../../nbs/94_course.ipynb #c3a1e0b2
+LESSON_TIMES = ROOT/'collab_course'/'numbers'/'lesson_times.csv'  # written by tools/execute_lessons.py
+
+def lesson_times(path:Path=LESSON_TIMES, # CSV with `lesson`, `seconds`, `ok` and the machine's columns
+                )->pd.DataFrame:
+    "The recorded run of the lessons that passed, indexed by lesson name (e.g. '06_dot_product'); empty without a CSV"
+    if not Path(path).exists(): return pd.DataFrame(columns=['seconds']).rename_axis('lesson')
+    df = pd.read_csv(path)
+    missing = {'lesson', 'seconds', 'ok'} - set(df.columns)
+    if missing: raise ValueError(f'{path}: columns {sorted(missing)} are missing; rerun `python tools/execute_lessons.py`')
+    return df[df.ok.astype(str) == 'True'].set_index('lesson')
+
+# %% ../../nbs/94_course.ipynb #c3a1e0b4
+TIME_COL, TIME_NOTE = 'expected time', '*Expected time*:'
+
+def fmt_seconds(s:float)->str:
+    "`s` seconds as a reader wants them: '25 s' below 90 s, else minutes"
+    return f'{s:.0f} s' if s < 89.5 else f'{s/60:.0f} min'
+
+def _cells(row): return [c.strip() for c in row.strip().strip('|').split('|')]
+def _row(cells): return '| ' + ' | '.join(cells) + ' |'
+
+def _note(times):
+    m = times.iloc[0]
+    at_once = 'one lesson at a time' if m.get('workers', 1) == 1 else f"{m['workers']} lessons at a time"
+    where = f"{m.cores} cores ({m.cpu}), {m.torch_threads} torch thread(s), {at_once}" if 'cpu' in times else 'the recorded run'
+    return (f"{TIME_NOTE} wall time to run the whole lesson, measured by `tools/execute_lessons.py` on {m.get('date', '?')} "
+            f"with {m.get('data', 'ml-100k')} on {where}; all {len(times)} timed lessons take {fmt_seconds(times.seconds.sum())}. "
+            "A busy machine takes longer.")
+
+# %% ../../nbs/94_course.ipynb #c3a1e0b5
+def timed_table(md:str, # markdown holding the lesson table
+                times:pd.DataFrame, # from `lesson_times`
+               )->str:
+    "`md` with the lesson table's *expected time* column (and the sentence under it) filled in from `times`"
+    if times.empty: return md
+    lines = [l for l in md.split('\n') if not l.startswith(TIME_NOTE)]
+    h = next((i for i, l in enumerate(lines) if _cells(l)[:2] == ['#', 'notebook']), None)
+    if h is None: raise ValueError('no lesson table (a header starting "| # | notebook |") in the markdown')
+    head = _cells(lines[h])
+    has = head[-1] == TIME_COL
+    end = next((i for i in range(h+2, len(lines)) if not lines[i].startswith('|')), len(lines))
+    out = lines[:h] + [_row(head + ([] if has else [TIME_COL])), '|' + '---|' * (len(head) + (not has))]
+    for l in lines[h+2:end]:
+        cells = _cells(l)[:-1] if has else _cells(l)
+        name = re.search(r'\[([\w.-]+)\]\(', cells[1])
+        secs = times.seconds.get(name.group(1)) if name else None
+        out.append(_row(cells + ['–' if secs is None else fmt_seconds(secs)]))
+    rest = lines[end:]
+    while rest and not rest[0].strip(): rest = rest[1:]  # the blank line(s) that held the old sentence
+    return '\n'.join(out + ['', _note(times)] + ([''] + rest if rest else []))
+
+# %% ../../nbs/94_course.ipynb #c3a1e0b6
+def _lesson_cell(nb): return next(c for c in nb.cells if c.cell_type == 'markdown' and '| # | notebook |' in c.source)
+
+def timed_index(times:pd.DataFrame=None, # default: `lesson_times()`
+               )->bool:
+    "Put `times` into the lesson table of nbs/index.ipynb; True when the notebook changed"
+    nb = read_nb(NBS/'index.ipynb')
+    c = _lesson_cell(nb)
+    new = timed_table(c.source, lesson_times() if times is None else times)
+    if new == c.source: return False
+    c.source = new
+    write_nb(nb, NBS/'index.ipynb')
+    return True
+
 # %% ../../nbs/94_course.ipynb #17270a98
 def readme_text():
     "README.md rendered from nbs/index.ipynb: markdown as is, code cells fenced, `#|` directives dropped"
@@ -84,9 +152,11 @@ def readme_text():
 
 # %% ../../nbs/94_course.ipynb #ff30af35
 def main(argv:list=None):
-    "`stamp`: refresh every lesson's badge and install cell; `readme`: regenerate README.md"
+    "`stamp`: refresh every lesson's badge and install cell; `readme`: lesson times into the index, then README.md"
     cmd = (sys.argv[1:] if argv is None else list(argv) or [''])[:1] or ['']
     if cmd[0] == 'stamp':
         for p in lessons(): nbformat.write(stamped(p), p)
-    elif cmd[0] == 'readme': (ROOT/'README.md').write_text(readme_text())
+    elif cmd[0] == 'readme':
+        timed_index()
+        (ROOT/'README.md').write_text(readme_text())
     else: sys.exit('usage: python tools/course.py stamp|readme')
