@@ -11,14 +11,15 @@ from pathlib import Path
 import collab_course
 
 # %% auto #0
-__all__ = ['ROOT', 'SIZES', 'COLUMNS', 'SPARK_SIZES', 'SPARK_COLUMNS', 'SPARK_EXTRA', 'one', 'spark_missing', 'peak_rss_mb',
-           'java_descendants', 'spark_one', 'as_spark_row', 'child', 'main']
+__all__ = ['ROOT', 'SIZES', 'COLUMNS', 'SPARK_SIZES', 'SPARK_TUNE_N', 'SPARK_COLUMNS', 'SPARK_EXTRA', 'one', 'spark_missing',
+           'peak_rss_mb', 'java_descendants', 'spark_one', 'as_spark_row', 'child', 'main']
 
 # %% ../../nbs/96b_scale_bench.ipynb #7fd38e0e
 ROOT = Path(collab_course.__file__).resolve().parents[1]
 SIZES = [100_000, 1_000_000, 10_000_000, 25_000_095]
 COLUMNS = ['n_ratings', 'n_users', 'n_items', 'gen_s', 'split_s', 'epoch_s', 'peak_mb', 'valid_mse', 'rating_var', 'threads']
 SPARK_SIZES = [1_000_000, 25_000_095]
+SPARK_TUNE_N = 1_000_000  # regParam is chosen on a split of the training ratings of a draw of at most this many
 SPARK_COLUMNS = ['system', 'n_ratings', 'n_users', 'n_items', 'rank', 'iters', 'reg', 'regs_tried', 'tuned_on', 'prep_s', 'load_s',
                  'fit1_s', 'fit_s', 'iter_s', 'peak_mb', 'jvm_peak_mb', 'valid_mse', 'rating_var', 'cores']
 SPARK_EXTRA = 'pip install "collab-course[spark]"'
@@ -85,8 +86,9 @@ def spark_one(n:int,               # ratings, drawn and split exactly as `one` d
               rank:int=50,         # factors, as `DotBias`'s default
               cores:int=2,         # Spark runs in local mode on `local[cores]`
               memory:str='8g',     # the JVM's heap (in local mode the executors run inside the driver)
-              tune_n:int=1_000_000, # `regParam` is chosen on a draw of `min(n, tune_n)` ratings
+              tune_n:int=SPARK_TUNE_N, # `regParam` is chosen on a draw of `min(n, tune_n)` ratings
               tune_pct:float=0.02, # share of that draw's training ratings held out to choose `regParam`
+              reg:float|None=None, # the `regParam` already chosen among `regs` on the same tuning draw (skips the tuning fits)
              )->dict:
     "Train Spark MLlib's ALS in local mode on the same synthetic ratings and split as `one`, and return its row"
     import resource, torch, pyarrow as pa, pyarrow.parquet as pq
@@ -103,7 +105,7 @@ def spark_one(n:int,               # ratings, drawn and split exactly as `one` d
             for part, x, y, more in (('train', data.x_train, data.y_train, {'tune': tune}), ('valid', data.x_valid, data.y_valid, {})):
                 pq.write_table(pa.table({'user': x[:,0].numpy(), 'item': x[:,1].numpy(), 'rating': y.numpy(), **more}), f'{tmp}/{name}_{part}.parquet')
             return float(data.y_valid.var())
-        if tuned_on < n: to_parquet(tuned_on, 'tune')
+        if tuned_on < n and reg is None: to_parquet(tuned_on, 'tune')
         t0 = time.perf_counter(); rating_var = to_parquet(n, 'data'); prep_s = time.perf_counter()-t0
         spark = (SparkSession.builder.master(f'local[{cores}]').appName('collab_course scale bench')
                  .config('spark.driver.memory', memory).config('spark.ui.enabled', 'false').config('spark.ui.showConsoleProgress', 'false')
@@ -118,11 +120,12 @@ def spark_one(n:int,               # ratings, drawn and split exactly as `one` d
                 out = model.transform(df).agg(F.avg(se)).first()[0]
                 if not 0 <= out < float('inf'): raise RuntimeError(f'ALS gave a validation MSE of {out}: the run is broken, not just slow.')
                 return out
-            tr = spark.read.parquet(f'{tmp}/{"tune" if tuned_on < n else "data"}_train.parquet')
-            fit_part, tune_part = tr.filter(~F.col('tune')).cache(), tr.filter(F.col('tune')).cache()
-            mean = fit_part.agg(F.avg('rating')).first()[0]
-            tuned = {reg: mse(als(reg, iters).fit(fit_part), tune_part, mean) for reg in regs}
-            reg = min(tuned, key=tuned.get); fit_part.unpersist(); tune_part.unpersist()
+            if reg is None:
+                tr = spark.read.parquet(f'{tmp}/{"tune" if tuned_on < n else "data"}_train.parquet')
+                fit_part, tune_part = tr.filter(~F.col('tune')).cache(), tr.filter(F.col('tune')).cache()
+                mean = fit_part.agg(F.avg('rating')).first()[0]
+                tuned = {r: mse(als(r, iters).fit(fit_part), tune_part, mean) for r in regs}
+                reg = min(tuned, key=tuned.get); fit_part.unpersist(); tune_part.unpersist()
             t0 = time.perf_counter()
             train, valid = (spark.read.parquet(f'{tmp}/data_{p}.parquet').cache() for p in ('train', 'valid'))
             train.count(); valid.count(); load_s = time.perf_counter()-t0
@@ -175,19 +178,22 @@ def main(argv:list|None=None, # command-line arguments (default: `sys.argv[1:]`)
     p.add_argument('--spark-memory', default='8g', help="the JVM's heap")
     p.add_argument('--one', type=int, help=argparse.SUPPRESS)  # internal: run one size and print its row as JSON
     p.add_argument('--spark-one', type=int, help=argparse.SUPPRESS)  # internal: the same for Spark's ALS
+    p.add_argument('--spark-reg', type=float, help=argparse.SUPPRESS)  # internal: regParam already chosen on the same tuning draw
     a = p.parse_args(argv)
     if a.one: print(json.dumps(one(a.one, a.epochs, a.threads))); return
-    if a.spark_one: print(json.dumps(spark_one(a.spark_one, a.spark_iters, tuple(a.spark_regs), memory=a.spark_memory))); return
+    if a.spark_one: print(json.dumps(spark_one(a.spark_one, a.spark_iters, tuple(a.spark_regs), memory=a.spark_memory, reg=a.spark_reg))); return
     if a.spark and (why := spark_missing()): print(why); return
     import pandas as pd
-    rows, common = [], ['--epochs', a.epochs, '--threads', a.threads]
+    out = a.out or ROOT/'collab_course'/'numbers'/('spark_numbers.csv' if a.spark else 'scale_numbers.csv')
+    rows, common, chosen = [], ['--epochs', a.epochs, '--threads', a.threads], {}  # chosen: regParam per tuning draw
+    def save(): pd.DataFrame(rows, columns=SPARK_COLUMNS if a.spark else COLUMNS).to_csv(out, index=False)
     for n in a.sizes or (SPARK_SIZES if a.spark else SIZES):
         rows.append(child(['--one', n, *common], a.threads))
         if a.spark:
-            rows[-1] = as_spark_row(rows[-1], a.epochs); print(rows[-1], flush=True)
+            rows[-1] = as_spark_row(rows[-1], a.epochs); print(rows[-1], flush=True); save()
+            known = ['--spark-reg', chosen[m]] if (m := min(n, SPARK_TUNE_N)) in chosen else []
             rows.append(child(['--spark-one', n, '--spark-iters', a.spark_iters, '--spark-memory', a.spark_memory,
-                               '--spark-regs', *a.spark_regs], 1))
-        print(rows[-1], flush=True)
-    df = pd.DataFrame(rows, columns=SPARK_COLUMNS if a.spark else COLUMNS)
-    out = a.out or ROOT/'collab_course'/'numbers'/('spark_numbers.csv' if a.spark else 'scale_numbers.csv')
-    df.to_csv(out, index=False); print(df.to_string(index=False)); print(f'wrote {out}')
+                               '--spark-regs', *a.spark_regs, *known], 1))
+            chosen[rows[-1]['tuned_on']] = rows[-1]['reg']
+        print(rows[-1], flush=True); save()  # after every row, so that a long run stopped early keeps what it measured
+    print(pd.read_csv(out).to_string(index=False)); print(f'wrote {out}')
