@@ -74,9 +74,9 @@ def java_descendants(pid:int|None=None, # default: this process
         kids.setdefault(int(fields[1]), []).append((int(st.parent.name), comm))
     out, todo = [], [pid]
     while todo:
-        for child, comm in kids.get(todo.pop(), []):
-            todo.append(child)
-            if comm == 'java': out.append(child)
+        for kid, comm in kids.get(todo.pop(), []):
+            todo.append(kid)
+            if comm == 'java': out.append(kid)
     return out
 
 # %% ../../nbs/96b_scale_bench.ipynb #4ef8344c
