@@ -1,4 +1,4 @@
-"""`python tools/scale_bench.py`: synthetic MovieLens-25M-shaped data at growing sizes, `fit_sparse`'s time per epoch and peak memory, into `collab_course/numbers/scale_numbers.csv` (package data)
+"""`python tools/scale_bench.py`: synthetic MovieLens-25M-shaped data at growing sizes, `fit_sparse`'s time per epoch and peak memory, into `collab_course/numbers/scale_numbers.csv` (package data); with `--spark`, Spark MLlib's ALS beside it, into `spark_numbers.csv`
 
 Docs: https://collab-course.github.io/collab_course/scale_bench.html.md"""
 
@@ -6,17 +6,23 @@ Docs: https://collab-course.github.io/collab_course/scale_bench.html.md"""
 
 # %% ../../nbs/96b_scale_bench.ipynb #fe1cf14f
 from __future__ import annotations
-import argparse, json, os, subprocess, sys, time
+import argparse, json, os, shutil, subprocess, sys, tempfile, time
 from pathlib import Path
 import collab_course
 
 # %% auto #0
-__all__ = ['ROOT', 'SIZES', 'COLUMNS', 'one', 'main']
+__all__ = ['ROOT', 'SIZES', 'COLUMNS', 'SPARK_SIZES', 'SPARK_TUNE_N', 'SPARK_COLUMNS', 'SPARK_EXTRA', 'one', 'spark_missing',
+           'peak_rss_mb', 'java_descendants', 'spark_one', 'as_spark_row', 'child', 'main']
 
 # %% ../../nbs/96b_scale_bench.ipynb #7fd38e0e
 ROOT = Path(collab_course.__file__).resolve().parents[1]
 SIZES = [100_000, 1_000_000, 10_000_000, 25_000_095]
 COLUMNS = ['n_ratings', 'n_users', 'n_items', 'gen_s', 'split_s', 'epoch_s', 'peak_mb', 'valid_mse', 'rating_var', 'threads']
+SPARK_SIZES = [1_000_000, 25_000_095]
+SPARK_TUNE_N = 1_000_000  # regParam is chosen on a split of the training ratings of a draw of at most this many
+SPARK_COLUMNS = ['system', 'n_ratings', 'n_users', 'n_items', 'rank', 'iters', 'reg', 'regs_tried', 'tuned_on', 'prep_s', 'load_s',
+                 'fit1_s', 'fit_s', 'iter_s', 'peak_mb', 'jvm_peak_mb', 'valid_mse', 'rating_var', 'cores']
+SPARK_EXTRA = 'pip install "collab-course[spark]"'
 
 # %% ../../nbs/96b_scale_bench.ipynb #793cb57b
 def one(n:int, epochs:int, threads:int, # ratings, epochs of `fit_sparse`, PyTorch threads
@@ -37,23 +43,157 @@ def one(n:int, epochs:int, threads:int, # ratings, epochs of `fit_sparse`, PyTor
                 epoch_s=round(epoch_s, 2), peak_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024),
                 valid_mse=round(hist[-1][1], 4), rating_var=round(float(data.y_valid.var()), 4), threads=threads)
 
+# %% ../../nbs/96b_scale_bench.ipynb #3defb1ca
+def spark_missing()->str|None:
+    "Why the Spark ALS rows cannot run here, in one line naming the extra; `None` when pyspark, pyarrow and Java are all there"
+    import importlib.util
+    for mod in ('pyspark', 'pyarrow'):
+        if importlib.util.find_spec(mod) is None:
+            return f'{mod} is not installed: skipping the Spark ALS rows (the optional extra adds them: {SPARK_EXTRA}).'
+    java = Path(os.environ['JAVA_HOME'])/'bin'/'java' if os.environ.get('JAVA_HOME') else shutil.which('java')
+    if not java or not Path(java).exists():
+        return 'no Java found (JAVA_HOME, or java on the PATH): skipping the Spark ALS rows (Spark 4 needs Java 17 or 21).'
+    return None
+
+# %% ../../nbs/96b_scale_bench.ipynb #cc64393d
+def peak_rss_mb(pid:int, # a running process (Linux)
+               )->float:
+    "Peak resident memory of process `pid` so far, in MB (`VmHWM` in `/proc/pid/status`)"
+    for line in Path(f'/proc/{pid}/status').read_text().splitlines():
+        if line.startswith('VmHWM:'): return int(line.split()[1])/1024
+    raise ValueError(f'/proc/{pid}/status has no VmHWM line: cannot read the peak memory of process {pid}.')
+
+def java_descendants(pid:int|None=None, # default: this process
+                    )->list:
+    "Ids of the `java` processes that `pid` started, directly or through a launcher script"
+    pid, kids = pid or os.getpid(), {}
+    for st in Path('/proc').glob('[0-9]*/stat'):
+        try: s = st.read_text()
+        except OSError: continue  # the process ended meanwhile
+        comm, fields = s[s.index('(')+1:s.rindex(')')], s[s.rindex(')')+2:].split()
+        kids.setdefault(int(fields[1]), []).append((int(st.parent.name), comm))
+    out, todo = [], [pid]
+    while todo:
+        for kid, comm in kids.get(todo.pop(), []):
+            todo.append(kid)
+            if comm == 'java': out.append(kid)
+    return out
+
+# %% ../../nbs/96b_scale_bench.ipynb #4ef8344c
+def spark_one(n:int,               # ratings, drawn and split exactly as `one` does
+              iters:int=5,         # ALS iterations (`maxIter`) of the timed fit, at least 2
+              regs:tuple=(0.03, 0.1, 0.3), # `regParam` values tried on a split of the training ratings
+              rank:int=50,         # factors, as `DotBias`'s default
+              cores:int=2,         # Spark runs in local mode on `local[cores]`
+              memory:str='8g',     # the JVM's heap (in local mode the executors run inside the driver)
+              tune_n:int=SPARK_TUNE_N, # `regParam` is chosen on a draw of `min(n, tune_n)` ratings
+              tune_pct:float=0.02, # share of that draw's training ratings held out to choose `regParam`
+              reg:float|None=None, # the `regParam` already chosen among `regs` on the same tuning draw (skips the tuning fits)
+             )->dict:
+    "Train Spark MLlib's ALS in local mode on the same synthetic ratings and split as `one`, and return its row"
+    import resource, torch, pyarrow as pa, pyarrow.parquet as pq
+    from pyspark.sql import SparkSession, functions as F
+    from pyspark.ml.recommendation import ALS
+    from collab_course.synthetic import synthetic_ratings, ml25m_like
+    from collab_course.split import split_ratings
+    if iters < 2: raise ValueError(f'iters={iters}: need at least 2 ALS iterations to tell the set-up from the time per iteration.')
+    tuned_on = min(n, tune_n)
+    with tempfile.TemporaryDirectory(prefix='collab_spark_') as tmp:
+        def to_parquet(m, name):  # the split of `ml25m_like(m)`, with a `tune` flag on the training ratings
+            data = split_ratings(synthetic_ratings(**ml25m_like(m)))
+            tune = (torch.rand(len(data.y_train), generator=torch.Generator().manual_seed(1)) < tune_pct).numpy()
+            for part, x, y, more in (('train', data.x_train, data.y_train, {'tune': tune}), ('valid', data.x_valid, data.y_valid, {})):
+                pq.write_table(pa.table({'user': x[:,0].numpy(), 'item': x[:,1].numpy(), 'rating': y.numpy(), **more}), f'{tmp}/{name}_{part}.parquet')
+            return float(data.y_valid.var())
+        if tuned_on < n and reg is None: to_parquet(tuned_on, 'tune')
+        t0 = time.perf_counter(); rating_var = to_parquet(n, 'data'); prep_s = time.perf_counter()-t0
+        spark = (SparkSession.builder.master(f'local[{cores}]').appName('collab_course scale bench')
+                 .config('spark.driver.memory', memory).config('spark.ui.enabled', 'false').config('spark.ui.showConsoleProgress', 'false')
+                 .config('spark.local.dir', f'{tmp}/local').config('spark.sql.warehouse.dir', f'{tmp}/warehouse')
+                 .config('spark.driver.extraJavaOptions', f'-Djava.io.tmpdir={tmp}').getOrCreate())
+        try:
+            spark.sparkContext.setLogLevel('ERROR')
+            def als(reg, k): return ALS(rank=rank, maxIter=k, regParam=reg, userCol='user', itemCol='item', ratingCol='rating',
+                                        coldStartStrategy='nan', seed=42)
+            def mse(model, df, mean):  # unseen users or movies (NaN predictions) get the training mean
+                se = (F.nanvl('prediction', F.lit(mean)) - F.col('rating'))**2
+                out = model.transform(df).agg(F.avg(se)).first()[0]
+                if not 0 <= out < float('inf'): raise RuntimeError(f'ALS gave a validation MSE of {out}: the run is broken, not just slow.')
+                return out
+            if reg is None:
+                tr = spark.read.parquet(f'{tmp}/{"tune" if tuned_on < n else "data"}_train.parquet')
+                fit_part, tune_part = tr.filter(~F.col('tune')).cache(), tr.filter(F.col('tune')).cache()
+                mean = fit_part.agg(F.avg('rating')).first()[0]
+                tuned = {r: mse(als(r, iters).fit(fit_part), tune_part, mean) for r in regs}
+                reg = min(tuned, key=tuned.get); fit_part.unpersist(); tune_part.unpersist()
+            t0 = time.perf_counter()
+            train, valid = (spark.read.parquet(f'{tmp}/data_{p}.parquet').cache() for p in ('train', 'valid'))
+            train.count(); valid.count(); load_s = time.perf_counter()-t0
+            t0 = time.perf_counter(); als(reg, 1).fit(train); fit1_s = time.perf_counter()-t0
+            t0 = time.perf_counter(); model = als(reg, iters).fit(train); fit_s = time.perf_counter()-t0
+            valid_mse = mse(model, valid, train.agg(F.avg('rating')).first()[0])
+            jvm = java_descendants()
+            if not jvm: raise RuntimeError('found no java process under this one: cannot measure the JVM\'s peak memory.')
+            jvm_peak = sum(peak_rss_mb(p) for p in jvm)
+        finally: spark.stop()
+    shape = ml25m_like(n)
+    return dict(system='spark_als', n_ratings=n, n_users=shape['n_users'], n_items=shape['n_items'], rank=rank, iters=iters, reg=reg,
+                regs_tried=' '.join(map(str, regs)), tuned_on=tuned_on, prep_s=round(prep_s, 2), load_s=round(load_s, 2),
+                fit1_s=round(fit1_s, 2), fit_s=round(fit_s, 2), iter_s=round((fit_s-fit1_s)/(iters-1), 2),
+                peak_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024), jvm_peak_mb=round(jvm_peak),
+                valid_mse=round(valid_mse, 4), rating_var=round(rating_var, 4), cores=cores)
+
+# %% ../../nbs/96b_scale_bench.ipynb #f3cd5a0d
+def as_spark_row(row:dict, # a row of `one`
+                 epochs:int, # the epochs it trained
+                )->dict:
+    "`one`'s row in the columns of `SPARK_COLUMNS`, to sit beside Spark's"
+    return dict(system='fit_sparse', n_ratings=row['n_ratings'], n_users=row['n_users'], n_items=row['n_items'], rank=50, iters=epochs,
+                reg=0.0, regs_tried='', tuned_on=None, prep_s=None, load_s=None, fit1_s=None, fit_s=round(row['epoch_s']*epochs, 2),
+                iter_s=row['epoch_s'], peak_mb=row['peak_mb'], jvm_peak_mb=None, valid_mse=row['valid_mse'], rating_var=row['rating_var'],
+                cores=row['threads'])
+
 # %% ../../nbs/96b_scale_bench.ipynb #04bed614
-def main():
+def child(args:list, # arguments of `main` for one size
+          threads:int, # OMP and MKL threads of the child
+         )->dict:
+    "Run `main` with `args` in a fresh process and return the row it prints"
+    env = {**os.environ, 'OMP_NUM_THREADS': str(threads), 'MKL_NUM_THREADS': str(threads)}
+    res = subprocess.run([sys.executable, '-c', 'from collab_course.dev.scale_bench import main; main()', *map(str, args)],
+                         capture_output=True, text=True, env=env)
+    if res.returncode: sys.exit(f'{" ".join(map(str, args))} failed:\n{res.stderr[-3000:]}')
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+def main(argv:list|None=None, # command-line arguments (default: `sys.argv[1:]`)
+        ):
     "Measure every size, each in a fresh process, and write the CSV"
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument('--sizes', type=int, nargs='+', default=SIZES, help='numbers of ratings')
+    p.add_argument('--sizes', type=int, nargs='+', help=f'numbers of ratings (default {SIZES}, with --spark {SPARK_SIZES})')
     p.add_argument('--epochs', type=int, default=1, help='epochs per size (time is per epoch)')
     p.add_argument('--threads', type=int, default=1, help='PyTorch threads (1 was fastest on a shared 2-core machine)')
-    p.add_argument('--out', type=Path, default=ROOT/'collab_course'/'numbers'/'scale_numbers.csv')
+    p.add_argument('--out', type=Path, help='the CSV (default collab_course/numbers/scale_numbers.csv, with --spark spark_numbers.csv)')
+    p.add_argument('--spark', action='store_true', help=f'fit_sparse beside Spark MLlib ALS (local mode) per size; needs the extra: {SPARK_EXTRA}')
+    p.add_argument('--spark-iters', type=int, default=5, help='ALS iterations (maxIter)')
+    p.add_argument('--spark-regs', type=float, nargs='+', default=[0.03, 0.1, 0.3], help='regParam values to choose from')
+    p.add_argument('--spark-memory', default='8g', help="the JVM's heap")
     p.add_argument('--one', type=int, help=argparse.SUPPRESS)  # internal: run one size and print its row as JSON
-    a = p.parse_args()
+    p.add_argument('--spark-one', type=int, help=argparse.SUPPRESS)  # internal: the same for Spark's ALS
+    p.add_argument('--spark-reg', type=float, help=argparse.SUPPRESS)  # internal: regParam already chosen on the same tuning draw
+    a = p.parse_args(argv)
     if a.one: print(json.dumps(one(a.one, a.epochs, a.threads))); return
+    if a.spark_one: print(json.dumps(spark_one(a.spark_one, a.spark_iters, tuple(a.spark_regs), memory=a.spark_memory, reg=a.spark_reg))); return
+    if a.spark and (why := spark_missing()): print(why); return
     import pandas as pd
-    rows, env = [], {**os.environ, 'OMP_NUM_THREADS': str(a.threads), 'MKL_NUM_THREADS': str(a.threads)}
-    for n in a.sizes:
-        res = subprocess.run([sys.executable, '-c', 'from collab_course.dev.scale_bench import main; main()', '--one', str(n), '--epochs', str(a.epochs), '--threads', str(a.threads)],
-                             capture_output=True, text=True, env=env)
-        if res.returncode: sys.exit(f'size {n:,} failed:\n{res.stderr[-3000:]}')
-        rows.append(json.loads(res.stdout.strip().splitlines()[-1])); print(rows[-1], flush=True)
-    df = pd.DataFrame(rows, columns=COLUMNS)
-    df.to_csv(a.out, index=False); print(df.to_string(index=False)); print(f'wrote {a.out}')
+    out = a.out or ROOT/'collab_course'/'numbers'/('spark_numbers.csv' if a.spark else 'scale_numbers.csv')
+    rows, common, chosen = [], ['--epochs', a.epochs, '--threads', a.threads], {}  # chosen: regParam per tuning draw
+    def save(): pd.DataFrame(rows, columns=SPARK_COLUMNS if a.spark else COLUMNS).to_csv(out, index=False)
+    for n in a.sizes or (SPARK_SIZES if a.spark else SIZES):
+        rows.append(child(['--one', n, *common], a.threads))
+        if a.spark:
+            rows[-1] = as_spark_row(rows[-1], a.epochs); print(rows[-1], flush=True); save()
+            known = ['--spark-reg', chosen[m]] if (m := min(n, SPARK_TUNE_N)) in chosen else []
+            rows.append(child(['--spark-one', n, '--spark-iters', a.spark_iters, '--spark-memory', a.spark_memory,
+                               '--spark-regs', *a.spark_regs, *known], 1))
+            chosen[rows[-1]['tuned_on']] = rows[-1]['reg']
+        print(rows[-1], flush=True); save()  # after every row, so that a long run stopped early keeps what it measured
+    print(pd.read_csv(out).to_string(index=False)); print(f'wrote {out}')
