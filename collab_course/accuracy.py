@@ -205,7 +205,12 @@ ACCURATE = {  # per split, what `tools/accuracy_numbers.py --stage tune` chose o
                         ('chapter', dict(bs=64, n_epoch=5, lr=0.005, wd=0.1)),            # the chapter's model and recipe
                         ('fast', dict(bs=1024, n_epoch=4, lr=0.01, wd=0.3)),              # the same model, large batches
                         ('autorec', dict(n_hidden=500, lam=100.0, n_epoch=120, lr=0.02))], # a second seed
-               weights=[0.4239, 0.272, 0.0618, 0.2562], bias=0.0167)}
+               weights=[0.4239, 0.272, 0.0618, 0.2562], bias=0.0167),
+    'chapter': dict(members=[('chapter', dict(bs=64, n_epoch=5, lr=0.005, wd=0.1)),
+                             ('fast', dict(bs=1024, n_epoch=4, lr=0.01, wd=0.3)),
+                             ('autorec', dict(n_hidden=500, lam=100.0, n_epoch=120, lr=0.02)),
+                             ('user_autorec', dict(n_hidden=500, lam=100.0, n_epoch=120, lr=0.02))],  # user autoencoder
+                    weights=[0.3081, -0.0154, 0.6143, 0.1655], bias=-0.2225)}
 
 # %% ../nbs/18_accuracy.ipynb #fa6c5069
 def fit_accurate(data:Split,       # from `split_from_dls` or `split_from_frames`
