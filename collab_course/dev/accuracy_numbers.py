@@ -1,4 +1,4 @@
-"""`python tools/accuracy_numbers.py`: the ablation of lesson 18, each step over several seeds on the chapter split and u1, into `collab_course/numbers/accuracy_numbers.csv` (package data)
+"""`python tools/accuracy_numbers.py`: lesson 18's recipe chosen on validation splits carved out of each split's training ratings (the search into `collab_course/numbers/accuracy_tuning.csv`), then trained on all of them and measured once on the held-out ratings, 5 seeds (into `accuracy_numbers.csv`; package data)
 
 Docs: https://collab-course.github.io/collab_course/accuracy_numbers.html.md"""
 
@@ -6,7 +6,7 @@ Docs: https://collab-course.github.io/collab_course/accuracy_numbers.html.md"""
 
 # %% ../../nbs/96c_accuracy_numbers.ipynb #b09886de
 from __future__ import annotations
-import argparse, time, warnings
+import argparse, itertools, json, time, warnings
 from pathlib import Path
 import collab_course
 import pandas as pd, torch
@@ -15,59 +15,140 @@ from ..data import movielens_path, is_synthetic, load_ratings, load_fold
 from ..train import collab_dls
 from ..split import split_from_dls, split_from_frames
 from ..fast import DotBias, fit_fast, mse
-from ..accuracy import fit_mf, fit_autorec, ACCURATE
+from ..accuracy import fit_member, carve_valid, blend_weights, fit_accurate, ACCURATE
+from ..split import Split
 
 # %% auto #0
-__all__ = ['CSV', 'STEPS', 'chapter', 'splits', 'main']
+__all__ = ['NUMBERS', 'CSV', 'TUNING', 'BUDGET', 'CHAPTER_GRID', 'AUTOREC_GRID', 'FAST_GRID', 'timed', 'valid_mse', 'tune',
+           'evaluate', 'splits', 'write', 'chosen_recipe', 'main']
 
 # %% ../../nbs/96c_accuracy_numbers.ipynb #d9d5ea63
-CSV = Path(collab_course.__file__).resolve().parents[1]/'collab_course'/'numbers'/'accuracy_numbers.csv'
+NUMBERS = Path(collab_course.__file__).resolve().parents[1]/'collab_course'/'numbers'
+CSV, TUNING = NUMBERS/'accuracy_numbers.csv', NUMBERS/'accuracy_tuning.csv'
+BUDGET = 30.  # CPU seconds for training the whole recipe
+CHAPTER_GRID = [dict(bs=64, n_epoch=5, lr=5e-3, wd=wd) for wd in (0.1, 0.05, 0.2)]  # the chapter's recipe, its weight decay re-chosen
+AUTOREC_GRID = [dict(n_hidden=500, lam=lam, n_epoch=ep, lr=0.02) for ep, lam in ((150, 100.), (120, 100.), (180, 100.), (150, 50.), (150, 200.))]
+FAST_GRID = [dict(bs=1024, n_epoch=4, lr=lr, wd=wd) for lr in (0.01, 0.015, 0.02) for wd in (0.3, 0.6, 1.0)]
 
-# %% ../../nbs/96c_accuracy_numbers.ipynb #d896c3c8
-def chapter(data, seed:int)->DotBias:
-    "The chapter's model trained with `ACCURATE`'s recipe, the blend's second half"
-    torch.manual_seed(seed); m = DotBias(data.n_users, data.n_items, **ACCURATE['model']); fit_fast(m, data, seed=seed, **ACCURATE['fit'])
-    return m
+# %% ../../nbs/96c_accuracy_numbers.ipynb #4ca6f096
+def timed(f, *args, **kw)->tuple:
+    "`f(*args, **kw)`, its CPU seconds (all threads) and its wall seconds"
+    c0, t0 = time.process_time(), time.perf_counter(); out = f(*args, **kw)
+    return out, time.process_time()-c0, time.perf_counter()-t0
 
-# %% ../../nbs/96c_accuracy_numbers.ipynb #c6fdf21c
-# step: (function of (data, seed), or the names of two steps whose predictions it combines with a weight on the first)
-STEPS = {'chapter':       lambda d, s: chapter(d, s),
-         'chapter_seed2': lambda d, s: chapter(d, s+100),
-         'mf128':         lambda d, s: fit_mf(d, seed=s),
-         'autorec_e100':  lambda d, s: fit_autorec(d, seed=s, **{**ACCURATE['ae'], 'n_epoch': 100}),
-         'autorec':       lambda d, s: fit_autorec(d, seed=s, **ACCURATE['ae']),
-         'autorec_e200':  lambda d, s: fit_autorec(d, seed=s, **{**ACCURATE['ae'], 'n_epoch': 200}),
-         'chapter_avg2':  ('chapter', 'chapter_seed2', 0.5),
-         'blend':         ('autorec', 'chapter', ACCURATE['w_ae'])}
+def valid_mse(p, y)->float: return round(float(((p-y)**2).mean()), 5)
 
-# %% ../../nbs/96c_accuracy_numbers.ipynb #ebc2007c
+# %% ../../nbs/96c_accuracy_numbers.ipynb #36722e3b
+def tune(name:str,             # the split's name, for the rows
+         data:Split,           # the split; only its training ratings are used
+         budget:float=BUDGET,  # CPU seconds the chosen recipe may take on all of `data`'s training ratings
+         grids:dict=None,      # settings to try per stage ('autorec', 'chapter', 'fast'); default the `*_GRID`s
+         stages:tuple=None,    # ('fast',): only the search of `FAST`'s recipe (its rows, no blend); default every stage
+         log=print,            # called with each row
+        )->tuple:              # (rows of the search, the chosen recipe)
+    "Choose the blend's recipe (and `FAST`) on a validation split carved out of `data`'s training ratings (10%, seed 0); nothing else is looked at"
+    v, rows = carve_valid(data, 0.1, seed=0), []
+    G = {**dict(autorec=AUTOREC_GRID, chapter=CHAPTER_GRID, fast=FAST_GRID), **(grids or {})}
+    def row(stage, cand, p, cpu, wall, **extra):
+        rows.append(dict(split=name, stage=stage, candidate=cand, valid_mse=valid_mse(p, v.y_valid), cpu_s=round(cpu, 1),
+                         wall_s=round(wall, 1), chosen=False, **extra)); log(rows[-1]); return rows[-1]
+    fa = []
+    for kw in G['fast']:
+        m, cpu, wall = timed(fit_member, v, 'fast', seed=0, **kw)
+        fa.append((row('fast', json.dumps(kw), m(v.x_valid), cpu, wall), kw, m, cpu))
+    top_fa = min(fa, key=lambda a: a[0]['valid_mse']); top_fa[0]['chosen'] = True
+    if stages is not None: return rows, None
+    ae = []
+    for kw in G['autorec']:
+        m, cpu, wall = timed(fit_member, v, 'autorec', seed=0, **kw)
+        ae.append((row('autorec', json.dumps(kw), m(v.x_valid), cpu, wall), kw, m, cpu))
+    best = min(ae, key=lambda a: a[0]['valid_mse']); best[0]['chosen'] = True; ae_kw = best[1]
+    ch = []
+    for kw in G['chapter']:
+        m, cpu, wall = timed(fit_member, v, 'chapter', seed=0, **kw)
+        ch.append((row('chapter', json.dumps(kw), m(v.x_valid), cpu, wall), kw, m, cpu))
+    top_ch = min(ch, key=lambda a: a[0]['valid_mse']); top_ch[0]['chosen'] = True
+    cands = {'autorec': ('autorec', ae_kw, best[2], best[3]), 'chapter': ('chapter', top_ch[1], top_ch[2], top_ch[3]),
+             'fast': ('fast', top_fa[1], top_fa[2], top_fa[3])}
+    for c, (kind, kw, seed) in {'autorec_2': ('autorec', ae_kw, 100), 'user_autorec': ('user_autorec', ae_kw, 0)}.items():
+        m, cpu, wall = timed(fit_member, v, kind, seed=seed, **kw)
+        row('member', c, m(v.x_valid), cpu, wall); cands[c] = (kind, kw, m, cpu)
+    scale = len(data.y_train)/len(v.y_train)  # the recipe trains on all the training ratings, a little longer
+    P = {c: cands[c][2](v.x_valid) for c in cands}; blends = []
+    for k in range(1, len(cands)+1):
+        for sub in itertools.combinations(cands, k):
+            w, b = blend_weights(torch.stack([P[c] for c in sub], 1), v.y_valid)
+            p = (b + sum(wi*P[c] for wi, c in zip(w, sub))).clamp(1, 5)
+            cpu = scale*sum(cands[c][3] for c in sub)
+            blends.append((row('blend', '+'.join(sub), p, cpu, float('nan'), weights=json.dumps(w), bias=b), sub, w, b, cpu))
+    ok = [bl for bl in blends if bl[4] <= budget]
+    if not ok: raise RuntimeError(f'no blend fits in {budget} CPU s on {name}: the cheapest takes {min(bl[4] for bl in blends):.1f} s')
+    top = min(ok, key=lambda bl: bl[0]['valid_mse']); top[0]['chosen'] = True
+    recipe = dict(members=[(cands[c][0], cands[c][1]) for c in top[1]], weights=top[2], bias=top[3])
+    return rows, recipe
+
+# %% ../../nbs/96c_accuracy_numbers.ipynb #ed6912c5
+def evaluate(name:str, data:Split, seed:int, log=print)->list: # the split's name; the split; the training seed; called with each row
+    "Rows of `fit_accurate(data, seed, name)` on `data`'s validation (test) ratings, once: each member, the blend, and their CPU seconds"
+    f, cpu, wall = timed(fit_accurate, data, seed=seed, recipe=name)
+    names = []
+    for k, _ in ACCURATE[name]['members']: names.append(k if k not in names else f'{k}_2')
+    steps = list(zip(names, f.models)) + [('blend', f)]
+    rows = [dict(split=name, step=s, seed=seed, mse=valid_mse(m(data.x_valid), data.y_valid), cpu_s=round(cpu, 1) if s == 'blend' else None,
+                 wall_s=round(wall, 1) if s == 'blend' else None) for s, m in steps]
+    if 'chapter' not in [r['step'] for r in rows]:  # the baseline, outside the recipe and its time
+        rows.insert(0, dict(split=name, step='chapter', seed=seed, mse=valid_mse(fit_member(data, 'chapter', seed, **CHAPTER_GRID[0])(data.x_valid), data.y_valid)))
+    for r in rows: log(r)
+    return rows
+
+# %% ../../nbs/96c_accuracy_numbers.ipynb #63655a77
 def splits()->dict:
     "The chapter split and MovieLens's u1 split"
     p = movielens_path()
     return {'chapter': split_from_dls(collab_dls(load_ratings())), 'u1': split_from_frames(*load_fold(p, 'u1', titles=False))}
 
-# %% ../../nbs/96c_accuracy_numbers.ipynb #d2bcd957
+def write(path:Path, rows:list, splits:list): # the CSV; its new rows; the splits they replace
+    "Write `rows` to `path`, keeping the rows of the other splits that it already holds"
+    old = pd.read_csv(path) if path.exists() else pd.DataFrame(columns=['split'])
+    pd.concat([old[~old.split.isin(splits)], pd.DataFrame(rows)], ignore_index=True).to_csv(path, index=False)
+
+def chosen_recipe(rows:pd.DataFrame, name:str)->dict: # the tuning rows; the split
+    "The recipe that the tuning rows of split `name` chose, in `ACCURATE`'s form"
+    t = rows[(rows.split == name) & rows.chosen]
+    kw = {s: json.loads(t[t.stage == s].candidate.iloc[0]) for s in ('autorec', 'chapter', 'fast')}; bl = t[t.stage == 'blend'].iloc[0]
+    kw['user_autorec'] = kw['autorec']
+    return dict(members=[(c.removesuffix('_2'), kw[c.removesuffix('_2')]) for c in bl.candidate.split('+')],
+                weights=json.loads(bl.weights), bias=float(bl.bias))
+
 def main(argv:list=None): # command-line arguments; default: `sys.argv[1:]`
-    "Train every step for every seed on both splits; write the CSV as rows come"
+    "Tune on validation carved out of each split's training ratings (`--stage tune`), then report each split's test once (`--stage test`)"
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('--stage', choices=['tune', 'test', 'both', 'fast'], default='both',
+                    help="'fast': only the search of FAST_GRID (stage `fast` of `tune`), for lesson 16's `FAST`")
     ap.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2, 3, 4])
+    ap.add_argument('--splits', nargs='+', default=['u1', 'chapter'])
+    ap.add_argument('--threads', type=int, default=1, help='torch threads (default 1: CPU seconds are the sum over threads)')
     a = ap.parse_args(argv)
     if is_synthetic(): raise SystemExit('needs the real MovieLens 100K: set COLLAB_COURSE_DATA')
-    torch.set_num_threads(1)
-    rows = []
-    for name, data in splits().items():
-        for seed in a.seeds:
-            preds, secs = {}, {}
-            for step, how in STEPS.items():
-                t0 = time.perf_counter()
-                if callable(how):
-                    f = how(data, seed)
-                    with torch.no_grad(): preds[step] = f(data.x_valid)
-                    secs[step] = time.perf_counter()-t0
-                else:
-                    s1, s2, w = how; preds[step] = w*preds[s1] + (1-w)*preds[s2]; secs[step] = secs[s1] + secs[s2]
-                if step == 'chapter_seed2': continue
-                rows.append(dict(split=name, step=step, seed=seed, mse=round(float(((preds[step]-data.y_valid)**2).mean()), 5),
-                                 seconds=round(secs[step], 1)))
-                print(rows[-1], flush=True)
-                pd.DataFrame(rows).to_csv(CSV, index=False)
+    torch.set_num_threads(a.threads); every = splits(); data = {k: every[k] for k in a.splits}
+    if a.stage == 'fast':
+        rows = []
+        for name, d in data.items(): rows += tune(name, d, stages=('fast',))[0]; write(TUNING, rows, a.splits)
+    if a.stage in ('tune', 'both'):
+        rows = []
+        for name, d in data.items():
+            r, recipe = tune(name, d); rows += r
+            write(TUNING, rows, a.splits); print(f'{name}: chosen recipe {recipe}', flush=True)
+    if a.stage in ('test', 'both'):
+        tuned = pd.read_csv(TUNING)
+        for name in data:
+            if json.loads(json.dumps(chosen_recipe(tuned, name))) != json.loads(json.dumps(ACCURATE[name])):
+                raise SystemExit(f"ACCURATE['{name}'] in nbs/18_accuracy.ipynb is not the recipe {TUNING.name} chose: set it to "
+                                 f'{chosen_recipe(tuned, name)}, run nbdev-export, then run this stage again')
+        rows = []
+        for name, d in data.items():
+            for seed in a.seeds: rows += evaluate(name, d, seed); write(CSV, rows, a.splits)
+        t = pd.DataFrame(rows); cpu = t[t.step == 'blend'].groupby('split').cpu_s.mean()
+        for name, c in cpu.items(): print(f"{name}: the recipe trains in {c:.1f} CPU s on {a.threads} thread(s), mean of {len(a.seeds)} seeds: "
+                                          f"{'within' if c <= BUDGET else 'OVER'} the budget of {BUDGET:.0f} s")
+        return int((cpu > BUDGET).any())
