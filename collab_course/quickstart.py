@@ -54,7 +54,8 @@ def quickstart(epochs:int=None, # epochs of one-cycle training; default: 5 (the 
     ratings = load_ratings(path)
     dls = collab_dls(ratings, seed=seed)
     vocab = list(dls.classes['title'])
-    how = 'the fast trainer (batches of 1,024, weight decay 0.6)' if fast else "fastai's Learner (weight decay 0.1)"
+    from collab_course.fast import FAST
+    how = f"the fast trainer (batches of {FAST['bs']:,}, weight decay {FAST['wd']})" if fast else "fastai's Learner (weight decay 0.1)"
     print(f'Training DotProductBias (50 factors) with {how} for {epochs} epoch(s) on {len(dls.train_ds):,} ratings...')
     t0 = time.perf_counter()
     if fast: learn, valid, secs = _train_fast(dls, epochs, seed)
