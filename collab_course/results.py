@@ -15,7 +15,8 @@ __all__ = ['RESULTS', 'read_results']
 # %% ../nbs/00k_results.ipynb #6d998e24
 RESULTS = {'honest_numbers.csv': 'tools/honest_numbers.py',     # lesson 13: every chapter model, both samplers
            'accuracy_numbers.csv': 'tools/accuracy_numbers.py', # lesson 18: the accuracy ablation
-           'scale_numbers.csv': 'tools/scale_bench.py'}         # lesson 17: time and memory up to 25M ratings
+           'scale_numbers.csv': 'tools/scale_bench.py',        # lesson 17: time and memory up to 25M ratings
+           'fast_bench.csv': 'tools/fast_bench.py'}             # lesson 16: fastai against fit_fast, one step's cost, peers
 
 def read_results(name:str, # one of `RESULTS`, e.g. 'honest_numbers.csv'
                 )->pd.DataFrame:
