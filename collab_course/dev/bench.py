@@ -55,15 +55,15 @@ def _measure(f, *args, **kw)->dict:
     return dict(train_mse=tr, valid_mse=va, seconds=secs, cpu_seconds=cpu, peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024)
 
 # %% ../../nbs/96_bench.ipynb #28650f71
-REFERENCE_QUIET_S = 1.0  # `reference_seconds()` on a quiet 2-core machine (provisional: set from the maintainers' quiet run)
+REFERENCE_QUIET_S = 1.0  # `reference_seconds()` on a nearly idle 2-core machine (load 2): about 50 µs per iteration
 
-def reference_seconds(reps:int=3000, # iterations of the fixed loop
+def reference_seconds(reps:int=20_000, # iterations of the fixed loop (after 200 to warm up)
                      )->float:       # wall seconds it took now
     "Time a fixed CPU workload like a training step (one small matmul, a few small element-wise ops), to tell a busy machine from a quiet one"
     with torch.no_grad():
         g = torch.Generator().manual_seed(0); a, b = torch.randn(128, 64, generator=g), torch.randn(64, 51, generator=g)
-        t0 = time.perf_counter()
-        for _ in range(reps):
+        for i in range(200 + reps):
+            if i == 200: t0 = time.perf_counter()
             c = a @ b; c.mul_(0.5).tanh_().add_(1); a[:, :51].lerp_(c, 0.01)
     return time.perf_counter() - t0
 
