@@ -9,6 +9,7 @@ from __future__ import annotations
 import math, torch, torch.distributed, numpy as np, pandas as pd
 from .base import ModelParts, weights
 from .split import Split
+from .rows import RowAdamW, PairGrads
 
 # %% auto #0
 __all__ = ['FAST', 'DotBias', 'one_cycle', 'AdamW', 'mse', 'fit_fast', 'ddp_worker', 'fit_ddp']
@@ -115,13 +116,19 @@ def fit_fast(model:torch.nn.Module, # maps (bs, 2) indices to ratings
              data:Split,            # from `split_from_dls` or `split_from_frames`
              n_epoch:int=5, lr:float=5e-3, wd:float=0.1, bs:int=64, # the chapter's recipe
              seed:int=42,           # seed of the shuffling
+             opt:str='dense',       # 'dense': `AdamW` over the whole table; 'rows': `RowAdamW` (`DotBias`, one process)
+             drift:bool=True,       # with 'rows': apply idle rows' momentum drift (False only to measure what it is worth)
              **kwargs,              # passed to `one_cycle`
             )->list:                # (train, valid) MSE after each epoch
     "Train `model` on whole tensors with one-cycle `AdamW`; the per-epoch (train, valid) MSE"
+    if opt not in ('dense', 'rows'): raise ValueError(f"opt={opt!r}: use 'dense' or 'rows'")
     g, n = torch.Generator().manual_seed(seed), len(data.y_train)
     nb = n//bs; lrs, moms = one_cycle(nb*n_epoch, lr, **kwargs)
-    opt, manual, hist = AdamW(model.parameters(), wd=wd), hasattr(model, 'grad_'), []
     world, rank = _world()
+    if opt == 'rows':
+        if not isinstance(model, DotBias) or world > 1: raise ValueError("opt='rows' trains a DotBias in one process; use opt='dense'")
+        return _fit_rows(model, data, RowAdamW(model.w, lrs, moms, wd=wd, m=2*bs, coast=drift), n_epoch, bs, g)
+    opt, manual, hist = AdamW(model.parameters(), wd=wd), hasattr(model, 'grad_'), []
     for ep in range(n_epoch):
         perm = torch.randperm(n, generator=g); xs, ys, tot = data.x_train[perm], data.y_train[perm], torch.zeros(())
         for b in range(nb):
@@ -133,6 +140,22 @@ def fit_fast(model:torch.nn.Module, # maps (bs, 2) indices to ratings
             if world > 1: _average_grads(model)
             opt.step(lrs[ep*nb+b], moms[ep*nb+b]); tot += loss
         hist.append((float(tot)/nb, mse(model, data.x_valid, data.y_valid)))
+    return hist
+
+# %% ../nbs/16_fast.ipynb #a82717f6
+@torch.no_grad()
+def _fit_rows(model, data, opt, n_epoch, bs, g):
+    "`fit_fast`'s loop with `RowAdamW`: plan each epoch at once, then a gather, a gradient and an update per batch"
+    n = len(data.y_train); nb = n//bs; grad, hist, errs = PairGrads(model, bs), [], torch.zeros(n//bs, bs)
+    for ep in range(n_epoch):
+        perm = torch.randperm(n, generator=g)[:nb*bs]
+        rows = (data.x_train[perm] + model.offset).view(nb, 2*bs); ys = (data.y_train[perm] - model.y_range[0]).view(nb, bs)
+        U, inv, F, C, last = opt.plan(rows)
+        for r, i, f, c, y, e in zip(*(t.unbind(0) for t in (U, inv, F, C, ys, errs))):
+            opt.update(r, i, grad(opt.gather(r, f, c), i, y, e))
+        opt.flush(last)
+        hist.append((float((errs**2).mean()), mse(model, data.x_valid, data.y_valid)))
+    model.w.data = model.w.data.clone()  # a table of its own again, not a view of the optimiser's
     return hist
 
 # %% ../nbs/16_fast.ipynb #ac0207d0

@@ -17,3 +17,16 @@ def test_bench_quick_writes_json(tmp_path):
     for r in j['results']:
         for k in ('method', 'split', 'seeds', 'train_mse_mean', 'valid_mse_std', 'valid_rmse_mean', 'seconds_mean', 'peak_mb'):
             assert k in r
+
+def test_peer_rows_on_tiny_synthetic_split():
+    "Each installed peer library trains on a tiny synthetic split and predicts its validation ratings (skipped per missing library)"
+    import math, pytest
+    from collab_course.dev.bench import PEERS, peer
+    from collab_course.synthetic import synthetic_ratings
+    from collab_course.split import split_ratings
+    tiny = split_ratings(synthetic_ratings(100, 80, 3000, seed=0), valid_pct=0.2)
+    mean_mse = float(((tiny.y_valid - tiny.y_train.mean())**2).mean())
+    for method, module in PEERS.items():
+        pytest.importorskip(module, reason=f"{module} is not installed: pip install 'collab-course[peers]'")
+        tr, va = peer(method, tiny, seed=0)
+        assert math.isnan(tr) and 0 < va < 1.5*mean_mse, (method, va, mean_mse)

@@ -6,17 +6,19 @@ Docs: https://collab-course.github.io/collab_course/bench.html.md"""
 
 # %% ../../nbs/96_bench.ipynb #cf3440d4
 from __future__ import annotations
-import json, time, resource, torch, numpy as np, pandas as pd
+import json, math, time, resource, torch, numpy as np, pandas as pd
 from pathlib import Path
 from fastcore.script import call_parse
 from ..data import movielens_path, load_ratings, load_fold
 from ..train import collab_dls
 from ..split import split_from_dls, split_from_frames
-from ..fast import DotBias, fit_fast, FAST
+from ..fast import DotBias, fit_fast, FAST, AdamW, one_cycle
+from ..rows import RowAdamW, PairGrads
 from ..accuracy import fit_accurate
 
 # %% auto #0
-__all__ = ['ANCHORS', 'summarise', 'bench']
+__all__ = ['ANCHORS', 'REFERENCE_QUIET_S', 'PEERS', 'reference_seconds', 'step_costs', 'peer', 'missing_peers', 'summarise',
+           'bench']
 
 # %% ../../nbs/96_bench.ipynb #0ec78885
 ANCHORS = [
@@ -52,6 +54,70 @@ def _measure(f, *args, **kw)->dict:
     secs, cpu = time.perf_counter()-t0, time.process_time()-c0
     return dict(train_mse=tr, valid_mse=va, seconds=secs, cpu_seconds=cpu, peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024)
 
+# %% ../../nbs/96_bench.ipynb #28650f71
+REFERENCE_QUIET_S = 1.0  # `reference_seconds()` on a nearly idle 2-core machine (load 2): about 50 µs per iteration
+
+def reference_seconds(reps:int=20_000, # iterations of the fixed loop (after 200 to warm up)
+                     )->float:       # wall seconds it took now
+    "Time a fixed CPU workload like a training step (one small matmul, a few small element-wise ops), to tell a busy machine from a quiet one"
+    with torch.no_grad():
+        g = torch.Generator().manual_seed(0); a, b = torch.randn(128, 64, generator=g), torch.randn(64, 51, generator=g)
+        for i in range(200 + reps):
+            if i == 200: t0 = time.perf_counter()
+            c = a @ b; c.mul_(0.5).tanh_().add_(1); a[:, :51].lerp_(c, 0.01)
+    return time.perf_counter() - t0
+
+# %% ../../nbs/96_bench.ipynb #3258f526
+def step_costs(data, # a `Split`
+               n:int=600, bs:int=64, # steps to time, batch size
+              )->dict:  # name -> CPU seconds per step
+    "CPU seconds per training step of the chapter's model: autograd + PyTorch's AdamW, the hand gradient + dense `AdamW`, `RowAdamW` + `PairGrads`"
+    lrs, moms = one_cycle(n, 5e-3); xb, yb = data.x_train[:n*bs].view(n, bs, 2), data.y_train[:n*bs].view(n, bs)
+    def timed(step):
+        c = time.process_time()
+        for s in range(n): step(s)
+        return (time.process_time() - c)/n
+    def fresh(): torch.manual_seed(0); return DotBias(data.n_users, data.n_items)
+    m1 = fresh(); o1 = torch.optim.AdamW(m1.parameters(), lr=5e-3, betas=(0.9, 0.99), eps=1e-5, weight_decay=0.1)
+    def autograd(s): o1.zero_grad(); ((m1(xb[s])-yb[s])**2).mean().backward(); o1.step()
+    m2 = fresh(); o2 = AdamW(m2.parameters())
+    def dense(s): m2.grad_(xb[s], yb[s]); o2.step(lrs[s], moms[s])
+    m3 = fresh(); o3, pg, err = RowAdamW(m3.w, lrs, moms, m=2*bs), PairGrads(m3, bs), torch.zeros(bs)
+    U, inv, F, C, _ = o3.plan((xb + m3.offset).view(n, 2*bs))
+    def rows(s): o3.update(U[s], inv[s], pg(o3.gather(U[s], F[s], C[s]), inv[s], yb[s], err))
+    return {'autograd + torch.optim.AdamW': timed(autograd), 'hand gradient + dense AdamW': timed(dense), 'RowAdamW + PairGrads': timed(rows)}
+
+# %% ../../nbs/96_bench.ipynb #8f3a7f6f
+PEERS = {'Surprise SVD': 'surprise', 'Surprise SVD++': 'surprise', 'Cornac MF': 'cornac'}  # method -> module of the `peers` extra
+
+def _frame(x, y): return pd.DataFrame(dict(user=x[:, 0].numpy(), item=x[:, 1].numpy(), rating=y.numpy()))
+
+def peer(method:str, # one of `PEERS`
+         data,       # a `Split`
+         seed:int=42,
+        )->tuple:    # (nan: no training MSE is computed, validation MSE)
+    "Train a peer library's model with its default settings on `data`'s training part; its validation MSE"
+    tr, va = _frame(data.x_train, data.y_train), _frame(data.x_valid, data.y_valid)
+    if method.startswith('Surprise'):
+        import surprise
+        algo = (surprise.SVDpp if method.endswith('++') else surprise.SVD)(random_state=seed)
+        algo.fit(surprise.Dataset.load_from_df(tr, surprise.Reader(rating_scale=(tr.rating.min(), tr.rating.max()))).build_full_trainset())
+        pred = np.array([algo.predict(u, i).est for u, i in zip(va.user, va.item)])
+    elif method == 'Cornac MF':
+        import cornac
+        ts = cornac.data.Dataset.from_uir(list(zip(tr.user.astype(str), tr.item.astype(str), tr.rating.astype(float))), seed=seed)
+        mf = cornac.models.MF(seed=seed, verbose=False); mf.fit(ts)
+        u = va.user.astype(str).map(ts.uid_map); i = va.item.astype(str).map(ts.iid_map); known = u.notna() & i.notna()
+        pred = np.full(len(va), ts.global_mean)   # a user or item it never saw gets the mean rating
+        pred[known] = [mf.score(int(a), int(b)) for a, b in zip(u[known], i[known])]
+    else: raise ValueError(f'no peer {method!r}; use one of {list(PEERS)}')
+    return float('nan'), float(((pred - va.rating.to_numpy())**2).mean())
+
+def missing_peers()->list:
+    "The peer libraries that are not installed"
+    import importlib.util
+    return sorted({mod for mod in PEERS.values() if importlib.util.find_spec(mod) is None})
+
 # %% ../../nbs/96_bench.ipynb #be3c425f
 def summarise(runs:list, # dicts with method, split, seed, train_mse, valid_mse, seconds, peak_mb
              )->pd.DataFrame:
@@ -80,28 +146,49 @@ def _format(res:pd.DataFrame)->str:
     return t.to_string(index=False)
 
 # %% ../../nbs/96_bench.ipynb #0fc033f0
+def _csv(res:pd.DataFrame, steps:dict, refs:tuple, path:str):
+    "Write the numbers lesson 16 quotes: the summary, the cost of one step, and the reference workload's times"
+    cols = ['method', 'split', 'seeds', 'valid_mse_mean', 'valid_mse_std', 'valid_rmse_mean', 'seconds_mean', 'cpu_seconds_mean', 'speedup_vs_fastai', 'cpu_speedup_vs_fastai']
+    extra = [dict(method=k, split='one step, bs 64', seeds=1, cpu_seconds_mean=v) for k, v in steps.items()]
+    extra += [dict(method=f'reference workload ({k})', split='machine', seeds=1, seconds_mean=v)
+              for k, v in zip(('start', 'end', 'quiet machine'), (*refs, REFERENCE_QUIET_S))]
+    pd.concat([res[cols], pd.DataFrame(extra)], ignore_index=True).to_csv(path, index=False, float_format='%.6g')
+
 @call_parse
 def bench(quick:bool=False,       # one seed on the chapter's split only (under 2 minutes)
           seeds:int=3,            # seeds per method and split
           out:str='bench.json',   # where to write the results as JSON
           skip_fastai:bool=False, # do not train fastai's collab_learner (no speed ratio then)
           data:str=None,          # MovieLens data set (e.g. ml-1m, see `collab_course.data.ML_NAMES`); default: 100K
+          csv:str=None,           # also write the numbers lesson 16 quotes here (collab_course/numbers/fast_bench.csv)
          ):
-    "Benchmark fastai's collab_learner against the fast trainer: table on screen, JSON on disk"
-    torch.set_num_threads(1)
+    "Benchmark fastai's collab_learner against the fast trainer and peer libraries: table on screen, JSON on disk"
+    torch.set_num_threads(1); ref0 = reference_seconds()
     seeds = [42] if quick else list(range(42, 42+seeds))
     p = movielens_path(name=data)
     dls = collab_dls(load_ratings(p)); splits = {'random 20% (seed 42)': split_from_dls(dls)}
     if not quick and (p/'u1.base').exists():
         splits['u1'] = split_from_frames(*load_fold(p, 'u1', titles=False))
-    methods = {'fit_fast (chapter recipe)': lambda d, s: _fast(d, s), 'fit_fast FAST': lambda d, s: _fast(d, s, **FAST)}
-    if not quick: methods['fit_accurate (lesson 18 blend)'] = _accurate
+    methods = {'fit_fast dense (chapter recipe)': lambda d, s: _fast(d, s), 'fit_fast rows (chapter recipe)': lambda d, s: _fast(d, s, opt='rows'),
+               'fit_fast FAST': lambda d, s: _fast(d, s, **FAST)}
+    if not quick:
+        methods['fit_fast rows, no drift'] = lambda d, s: _fast(d, s, opt='rows', drift=False)
+        methods['fit_accurate (lesson 18 blend)'] = _accurate
+        missing = missing_peers()
+        if missing: print(f"Peer libraries skipped ({', '.join(missing)} not installed): pip install 'collab-course[peers]'")
+        methods.update({m: (lambda m: lambda d, s: peer(m, d, s))(m) for m, mod in PEERS.items() if mod not in missing})
     runs = []
     for split, data in splits.items():
         for seed in seeds:
             if split.startswith('random') and not skip_fastai:
                 runs.append(dict(method='fastai collab_learner', split=split, seed=seed, **_measure(_fastai, dls, seed)))
             for m, f in methods.items(): runs.append(dict(method=m, split=split, seed=seed, **_measure(f, data, seed)))
-    res = summarise(runs)
-    print(_format(res)); print('\nPublished anchors:'); print(pd.DataFrame(ANCHORS).round(4).to_string(index=False))
-    Path(out).write_text(json.dumps(dict(results=res.to_dict('records'), runs=runs, anchors=ANCHORS), indent=1, default=float))
+    steps = {} if quick else step_costs(splits['random 20% (seed 42)'])
+    res, refs = summarise(runs), (ref0, reference_seconds())
+    print(_format(res)); print('\nOne training step (CPU microseconds):', ', '.join(f'{k} {v*1e6:.0f}' for k, v in steps.items()))
+    print(f'Reference workload: {refs[0]:.2f} s at the start, {refs[1]:.2f} s at the end (quiet machine: ~{REFERENCE_QUIET_S:.1f} s; '
+          'larger means a busy machine, and ratios to fastai move with the load)')
+    print('\nPublished anchors:'); print(pd.DataFrame(ANCHORS).round(4).to_string(index=False))
+    Path(out).write_text(json.dumps(dict(results=res.to_dict('records'), runs=runs, anchors=ANCHORS, steps=steps,
+                                         reference=dict(start=refs[0], end=refs[1], quiet=REFERENCE_QUIET_S)), indent=1, default=float))
+    if csv: _csv(res, steps, refs, csv)
