@@ -20,7 +20,8 @@ RESULTS = {'honest_numbers.csv': 'tools/honest_numbers.py',     # lesson 13: eve
            'dotproduct_gap.csv': 'tools/dotproduct_gap.py',     # lesson 13: plain DotProduct's training loss, each hypothesis
            'dotproduct_book.csv': 'tools/dotproduct_gap.py',    # lesson 13: the book's two executed runs of those cells
            'spark_numbers.csv': 'tools/scale_bench.py --spark', # lesson 17: fit_sparse beside Spark MLlib's ALS
-           'fast_bench.csv': 'tools/fast_bench.py'}             # lesson 16: fastai against fit_fast, one step's cost, peers
+           'fast_bench.csv': 'tools/fast_bench.py',             # lesson 16: fastai against fit_fast, one step's cost, peers
+           'epoch_seconds.csv': 'tools/train_bench.py --out'}   # every lesson's runtime banner: one epoch of the chapter's recipe
 
 def read_results(name:str, # one of `RESULTS`, e.g. 'honest_numbers.csv'
                 )->pd.DataFrame:

@@ -18,10 +18,11 @@ from fastai.learner import Learner
 from fastai.losses import BaseLoss, MSELossFlat
 from fastai.torch_core import set_seed
 from .data import load_ratings, check_ratings
+from .results import read_results
 
 # %% auto #0
-__all__ = ['SAMPLERS', 'SECONDS_PER_EPOCH_CPU', 'TabTensors', 'TensorBatches', 'PermutationDL', 'WeightedDL', 'collab_dls',
-           'MSELossPlain', 'train', 'history', 'final_losses', 'runtime_banner']
+__all__ = ['SAMPLERS', 'TabTensors', 'TensorBatches', 'PermutationDL', 'WeightedDL', 'collab_dls', 'MSELossPlain', 'train',
+           'history', 'final_losses', 'epoch_seconds', 'runtime_banner']
 
 # %% ../nbs/00b_training.ipynb #531044d4
 import warnings
@@ -143,14 +144,16 @@ def final_losses(learn:Learner)->tuple:
     return tuple(float(x) for x in history(learn).iloc[-1])
 
 # %% ../nbs/00b_training.ipynb #b914e197
-SECONDS_PER_EPOCH_CPU = 4  # fastai's chapter recipe on MovieLens 100K, one epoch, on a quiet 2-core CPU machine
+def epoch_seconds()->float:
+    "Wall seconds of one epoch of `train`'s chapter recipe on MovieLens 100K: measured by `tools/train_bench.py --out` on a quiet 2-core CPU machine"
+    return float(read_results('epoch_seconds.csv').seconds_per_epoch.iloc[0])
 
 def runtime_banner(n_models:int, # 5-epoch trainings the lesson runs
                   )->str:
     "A one-line estimate of how long a lesson's training takes, and on which machine"
     if n_models == 0: return 'This lesson trains no model: every cell runs in seconds.'
     if torch.cuda.is_available(): return f'GPU found: the {n_models} training run(s) in this lesson take well under a minute.'
-    secs = n_models*5*SECONDS_PER_EPOCH_CPU
+    secs = round(n_models*5*epoch_seconds())
     took = f'{secs} seconds' if secs < 90 else f'{round(secs/60)} minutes'
     return (f'The {n_models} training run(s) of this lesson take about {took} on a quiet 2-core CPU machine such as '
-            f"Colab's free runtime (this one has {os.cpu_count()} cores; a busy machine takes longer).")
+            f"Colab's free runtime (measured with tools/train_bench.py; this one has {os.cpu_count()} cores; a busy machine takes longer).")
