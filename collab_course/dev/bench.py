@@ -10,6 +10,9 @@ import json, math, time, resource, torch, numpy as np, pandas as pd
 from pathlib import Path
 from fastcore.script import call_parse
 from ..data import movielens_path, load_ratings, load_fold
+from fastai.collab import CollabDataLoaders
+from fastai.tabular.core import TabDataLoader
+from fastai.torch_core import set_seed
 from ..train import collab_dls
 from ..split import split_from_dls, split_from_frames
 from ..fast import DotBias, fit_fast, FAST, AdamW, one_cycle
@@ -17,8 +20,8 @@ from ..rows import RowAdamW, PairGrads
 from ..accuracy import fit_accurate
 
 # %% auto #0
-__all__ = ['ANCHORS', 'REFERENCE_QUIET_S', 'PEERS', 'reference_seconds', 'step_costs', 'peer', 'missing_peers', 'summarise',
-           'bench']
+__all__ = ['ANCHORS', 'REFERENCE_QUIET_S', 'PEERS', 'stock_dls', 'reference_seconds', 'step_costs', 'peer', 'missing_peers',
+           'summarise', 'bench']
 
 # %% ../../nbs/96_bench.ipynb #0ec78885
 ANCHORS = [
@@ -29,6 +32,12 @@ ANCHORS = [
 ]
 
 # %% ../../nbs/96_bench.ipynb #ac0429fe
+def stock_dls(ratings:pd.DataFrame, # `user`, `title`, `rating`
+             )->CollabDataLoaders:
+    "The chapter's DataLoaders with fastai's own `TabDataLoader` (a permutation per epoch, as in the book): the baseline of every ratio"
+    set_seed(42)
+    return CollabDataLoaders.from_df(ratings[['user', 'title', 'rating']], item_name='title', bs=64, valid_pct=0.2, seed=42, dl_type=TabDataLoader)
+
 def _fastai(dls, seed):
     "fastai's `collab_learner`, the chapter's recipe"
     from fastai.collab import collab_learner
@@ -166,7 +175,9 @@ def bench(quick:bool=False,       # one seed on the chapter's split only (under 
     torch.set_num_threads(1); ref0 = reference_seconds()
     seeds = [42] if quick else list(range(42, 42+seeds))
     p = movielens_path(name=data)
-    dls = collab_dls(load_ratings(p)); splits = {'random 20% (seed 42)': split_from_dls(dls)}
+    ratings = load_ratings(p); dls = collab_dls(ratings); splits = {'random 20% (seed 42)': split_from_dls(dls)}
+    stock = stock_dls(ratings)  # fastai as a learner has it: the same split, fastai's own permutation loader
+    if not torch.equal(split_from_dls(stock).y_valid, splits['random 20% (seed 42)'].y_valid): raise RuntimeError('fastai and the course split differently')
     if not quick and (p/'u1.base').exists():
         splits['u1'] = split_from_frames(*load_fold(p, 'u1', titles=False))
     methods = {'fit_fast dense (chapter recipe)': lambda d, s: _fast(d, s), 'fit_fast rows (chapter recipe)': lambda d, s: _fast(d, s, opt='rows'),
@@ -181,7 +192,8 @@ def bench(quick:bool=False,       # one seed on the chapter's split only (under 
     for split, data in splits.items():
         for seed in seeds:
             if split.startswith('random') and not skip_fastai:
-                runs.append(dict(method='fastai collab_learner', split=split, seed=seed, **_measure(_fastai, dls, seed)))
+                runs.append(dict(method='fastai collab_learner', split=split, seed=seed, **_measure(_fastai, stock, seed)))
+                runs.append(dict(method='fastai collab_learner, course loaders', split=split, seed=seed, **_measure(_fastai, dls, seed)))
             for m, f in methods.items():
                 kw = dict(recipe='u1' if split == 'u1' else 'chapter') if f is _accurate else {}
                 runs.append(dict(method=m, split=split, seed=seed, **_measure(f, data, seed, **kw)))
