@@ -10,7 +10,7 @@ so a busy machine inflates both; compare the ratio). Run from the repository roo
     COLLAB_COURSE_DATA=/path/to/ml-100k python tools/train_bench.py --epochs 1
 
 With `--out collab_course/numbers/epoch_seconds.csv` it also records the wall seconds per epoch of the course's
-set-up, with one torch thread as the lessons use (`--threads`), and the machine it ran on: every lesson's runtime banner
+set-up, with torch's default threads and the machine it ran on: every lesson's runtime banner
 (`collab_course.train.runtime_banner`) quotes that measurement. Record it on a quiet machine only.
 """
 from __future__ import annotations
@@ -64,10 +64,8 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--epochs', type=int, default=1, help='epochs of one-cycle training per run')
     p.add_argument('--wd', type=float, default=0.1, help='weight decay')
-    p.add_argument('--threads', type=int, default=1, help="torch threads (the lessons set 1: the chapter's batches are too small for two)")
     p.add_argument('--out', type=Path, default=None, help="write the course set-up's seconds per epoch here (quiet machine only)")
     a = p.parse_args(argv)
-    torch.set_num_threads(a.threads)
     ratings = load_ratings()
     dls = collab_dls(ratings)
     torch.manual_seed(0)
