@@ -64,7 +64,7 @@ def _measure(f, *args, **kw)->dict:
     return dict(train_mse=tr, valid_mse=va, seconds=secs, cpu_seconds=cpu, peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024)
 
 # %% ../../nbs/96_bench.ipynb #28650f71
-REFERENCE_QUIET_S = 1.0  # `reference_seconds()` on a nearly idle 2-core machine (load 2): about 50 µs per iteration
+REFERENCE_QUIET_S = 2.9  # `reference_seconds()` measured at the start and end (2.91 s, 2.84 s) of `tools/fast_bench.py` on the course's 2-core Xeon VM with nothing else running (2026-12-02)
 
 def reference_seconds(reps:int=20_000, # iterations of the fixed loop (after 200 to warm up)
                      )->float:       # wall seconds it took now
