@@ -17,8 +17,8 @@ from fastcore.docments import MarkdownRenderer
 from nbdev.config import nbpath2html
 
 # %% auto #0
-__all__ = ['VENDORED', 'site_config', 'colab_url', 'directives', 'doc_cell', 'show_doc_md', 'site_md', 'stage_nb', 'nav',
-           'toctree_md', 'api_page', 'page_md', 'write_aliases', 'vendor_dir', 'mathjax_dir', 'site_assets',
+__all__ = ['VENDORED', 'site_config', 'colab_url', 'directives', 'doc_cell', 'show_doc_md', 'site_md', 'output_md', 'stage_nb',
+           'nav', 'toctree_md', 'api_page', 'page_md', 'write_aliases', 'vendor_dir', 'mathjax_dir', 'site_assets',
            'sphinx_conf', 'conf_py', 'build_docs']
 
 # %% ../../nbs/95_docs.ipynb #8e646ba2
@@ -158,6 +158,14 @@ def site_md(md:str,      # a markdown cell's source
     return _re_link.sub(_fix, md)
 
 # %% ../../nbs/95_docs.ipynb #5976040a
+def output_md(md:str,    # Markdown displayed by a code cell (e.g. `IPython.display.Markdown`)
+              base:Path, # the folder its relative links start from
+              docs:set,  # names of the notebooks that become pages
+              cfg:dict,  # from `site_config`
+             )->str:
+    "`site_md` for a cell's Markdown output, whose links to notebooks must name their pages (`.html`): myst-nb leaves them as they are"
+    return re.sub(r'\]\(([\w.-]+)\.ipynb(?=[#)])', r'](\1.html', site_md(md, base, docs, cfg))
+
 def stage_nb(nb:nbformat.NotebookNode, # an executed notebook
              name:str,                 # its file name without `.ipynb`
              docs:set,                 # names of all the notebooks that become pages
@@ -174,6 +182,8 @@ def stage_nb(nb:nbformat.NotebookNode, # an executed notebook
             cells.append(c)
             continue
         d, shown = directives(c.source), doc_cell(c)
+        for o in (shown or {}).get('outputs', []):  # Markdown a cell displays: myst-nb does not resolve its links to other notebooks
+            if 'text/markdown' in o.get('data', {}): o['data']['text/markdown'] = output_md(o['data']['text/markdown'], cfg['nbs'], docs, cfg)
         if shown is not None and (shown.get('source') or shown.get('outputs')): cells.append(shown)
         shown_docs = set() if 'hide' in d or d.get('include') == 'false' or not ({'export', 'exports'} & d.keys()) else {n.lower() for n in _public_defs(c.source)}
         ids = [i for i in _symbol_ids(c.source) if not (i in shown_docs and re.fullmatch(r'[a-z0-9]+', i))]  # a heading's own id already
