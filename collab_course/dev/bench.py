@@ -41,7 +41,6 @@ def stock_dls(ratings:pd.DataFrame, # `user`, `title`, `rating`
 def _fastai(dls, seed):
     "fastai's `collab_learner`, the chapter's recipe"
     from fastai.collab import collab_learner
-    from fastai.torch_core import set_seed
     set_seed(seed); learn = collab_learner(dls, n_factors=50, y_range=(0, 5.5))
     with learn.no_bar(), learn.no_logging(): learn.fit_one_cycle(5, 5e-3, wd=0.1)
     return tuple(float(v) for v in learn.recorder.values[-1][:2])
