@@ -10,7 +10,7 @@ from importlib.resources import files
 import pandas as pd
 
 # %% auto #0
-__all__ = ['RESULTS', 'read_results']
+__all__ = ['RESULTS', 'read_results', 'book_losses']
 
 # %% ../nbs/00k_results.ipynb #6d998e24
 RESULTS = {'honest_numbers.csv': 'tools/honest_numbers.py',     # lesson 13: every chapter model, both samplers
@@ -32,3 +32,10 @@ def read_results(name:str, # one of `RESULTS`, e.g. 'honest_numbers.csv'
         raise FileNotFoundError(f'{name} is missing from the installed collab_course ({f}); reinstall the package, '
                                 f'or in a checkout of the repository run `python {RESULTS[name]}`')
     with f.open(encoding='utf-8') as fh: return pd.read_csv(fh)
+
+# %% ../nbs/00k_results.ipynb #1a0e14dc
+def book_losses()->pd.DataFrame:
+    "The book's final (train, valid) MSE of each run of the chapter, indexed by the run's key in `honest_numbers.csv`"
+    runs = read_results('honest_numbers.csv')
+    return runs.groupby('key', sort=False)[['model', 'wd', 'book_train', 'book_valid']].first().rename(
+        columns={'book_train': 'train', 'book_valid': 'valid'})

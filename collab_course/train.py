@@ -150,10 +150,11 @@ def epoch_seconds()->float:
 
 def runtime_banner(n_models:int, # 5-epoch trainings the lesson runs
                   )->str:
-    "A one-line estimate of how long a lesson's training takes, and on which machine"
+    "A one-line estimate of how long a lesson's training takes, and on which machine it was measured"
     if n_models == 0: return 'This lesson trains no model: every cell runs in seconds.'
     if torch.cuda.is_available(): return f'GPU found: the {n_models} training run(s) in this lesson take well under a minute.'
-    secs = round(n_models*5*epoch_seconds())
+    m = read_results('epoch_seconds.csv').iloc[0]
+    secs = round(n_models*5*float(m.seconds_per_epoch))
     took = f'{secs} seconds' if secs < 90 else f'{round(secs/60)} minutes'
-    return (f'The {n_models} training run(s) of this lesson take about {took} on a quiet 2-core CPU machine such as '
-            f"Colab's free runtime (measured with tools/train_bench.py; this one has {os.cpu_count()} cores; a busy machine takes longer).")
+    return (f'The {n_models} training run(s) of this lesson take about {took} on the quiet {m.cores}-core CPU machine they were '
+            f'measured on ({m.cpu}, tools/train_bench.py); this one has {os.cpu_count()} cores, and a slower or busy machine takes longer.')

@@ -13,7 +13,7 @@ This is the setting a learner has: ONE lesson at a time (`--workers 1`) with tor
 (`OMP_NUM_THREADS` and `MKL_NUM_THREADS` are removed from the lessons' environment unless `--threads N` sets them).
 Each lesson is executed by `jupyter nbconvert --execute --inplace` with `nbs/` as working directory. The script prints
 every lesson's wall seconds and kernel CPU seconds, its slowest cells (`--cells`), and the total; it writes the times,
-with the machine they were measured on (cores, CPU model, torch threads, real or synthetic data, date), to `--times`
+with the machine they were measured on (cores, CPU model, the bench's reference workload in seconds, torch threads, real or synthetic data, date), to `--times`
 (default `collab_course/numbers/lesson_times.csv`, committed: `tools/course.py readme` quotes it in the lesson tables).
 A run of only some lessons (`--only`) updates their rows and keeps the others. The command fails, after cleaning, if
 any lesson failed; failed lessons are recorded with `ok` False.
@@ -74,9 +74,15 @@ def execute(nb:Path, env:dict, timeout:int, n_cells:int, alone:bool=True)->dict:
         for s, i, src in slowest_cells(nb, n_cells): print(f'       cell {i:3d} {s:6.1f} s  {src}', flush=True)
     return dict(lesson=nb.stem, seconds=round(secs, 1), cpu_seconds=round(cpu, 1), ok=not err, error=err)
 
+def reference_s(env:dict)->float:
+    "Seconds of the bench's fixed reference workload (`collab_course.dev.bench.reference_seconds`) in a fresh process: how fast this machine is, now"
+    code = 'from collab_course.dev.bench import reference_seconds; print(reference_seconds())'
+    out = subprocess.run([sys.executable, '-c', code], env=env, capture_output=True, text=True, check=True)
+    return round(float(out.stdout.strip()), 2)
+
 def machine(env:dict, a)->dict:
-    "The columns that say where and how the times were measured"
-    return dict(cores=os.cpu_count(), cpu=cpu_model(), torch_threads=torch_threads(env), workers=a.workers,
+    "The columns that say where and how the times were measured (the reference workload's seconds, timed before the lessons run)"
+    return dict(cores=os.cpu_count(), cpu=cpu_model(), reference_s=reference_s(env), torch_threads=torch_threads(env), workers=a.workers,
                 data='synthetic' if 'COLLAB_COURSE_DATA' not in os.environ else 'ml-100k',
                 date=datetime.date.today().isoformat())
 
@@ -107,7 +113,7 @@ def main(argv=None):
     env = lesson_env(a.threads)
     where = machine(env, a)
     print(f"{len(nbs)} lesson(s), {a.workers} at a time, {where['torch_threads']} torch thread(s) each, "
-          f"{where['cores']} cores ({where['cpu']}), data: {where['data']}", flush=True)
+          f"{where['cores']} cores ({where['cpu']}, reference workload {where['reference_s']} s), data: {where['data']}", flush=True)
     t0 = time.perf_counter()
     with ThreadPoolExecutor(a.workers) as ex: results = list(ex.map(lambda nb: execute(nb, env, a.timeout, a.cells, a.workers == 1), nbs))
     wall = time.perf_counter() - t0

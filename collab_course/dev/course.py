@@ -94,9 +94,12 @@ def _note(times):
     m = times.iloc[0]
     at_once = 'one lesson at a time' if m.get('workers', 1) == 1 else f"{m['workers']} lessons at a time"
     where = f"{m.cores} cores ({m.cpu}), {m.torch_threads} torch thread(s), {at_once}" if 'cpu' in times else 'the recorded run'
+    speed = ('' if pd.isna(m.get('reference_s', float('nan'))) else
+             f" The bench's reference workload (`collab_course.dev.bench.reference_seconds`) took {m.reference_s:.2f} s on that machine: "
+             "time it on yours, and expect each lesson to take about as many times longer as it does.")
     return (f"{TIME_NOTE} wall time to run the whole lesson, measured by `tools/execute_lessons.py` on {m.get('date', '?')} "
             f"with {m.get('data', 'ml-100k')} on {where}; all {len(times)} timed lessons take {fmt_seconds(times.seconds.sum())}. "
-            "A busy machine takes longer.")
+            "A busy machine takes longer." + speed)
 
 # %% ../../nbs/94_course.ipynb #c3a1e0b5
 def timed_table(md:str, # markdown holding the lesson table
