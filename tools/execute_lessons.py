@@ -19,13 +19,14 @@ A run of only some lessons (`--only`) updates their rows and keeps the others. T
 any lesson failed; failed lessons are recorded with `ok` False.
 """
 from __future__ import annotations
-import argparse, datetime, os, platform, resource, subprocess, sys, time
+import argparse, datetime, os, resource, subprocess, sys, time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 import nbformat, pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 from collab_course.dev.course import lessons, LESSON_TIMES
+from collab_course.dev.bench import cpu_model
 
 THREAD_VARS = ('OMP_NUM_THREADS', 'MKL_NUM_THREADS')
 
@@ -41,13 +42,6 @@ def torch_threads(env:dict)->int:
                          capture_output=True, text=True, check=True)
     return int(out.stdout.strip())
 
-def cpu_model()->str:
-    "The CPU's model name (from /proc/cpuinfo on Linux)"
-    try:
-        for line in Path('/proc/cpuinfo').read_text().splitlines():
-            if line.startswith('model name'): return line.split(':', 1)[1].strip()
-    except OSError: pass
-    return platform.processor() or platform.machine()
 
 def slowest_cells(nb:Path, n:int)->list:
     "(seconds, cell number, first line) of the `n` slowest code cells, from the timings nbconvert stores in `nb`"

@@ -14,7 +14,7 @@ set-up, with torch's default threads and the machine it ran on: every lesson's r
 (`collab_course.train.runtime_banner`) quotes that measurement. Record it on a quiet machine only.
 """
 from __future__ import annotations
-import argparse, datetime, os, platform, time, torch
+import argparse, datetime, os, time, torch
 import pandas as pd
 from fastai.collab import CollabDataLoaders
 from fastai.learner import Learner
@@ -25,6 +25,7 @@ from pathlib import Path
 from collab_course.data import load_ratings
 from collab_course.models import DotProductBias
 from collab_course.train import collab_dls, train, history
+from collab_course.dev.bench import cpu_model
 
 def fastai_run(ratings, weights, epochs:int, wd:float)->tuple:
     "(CPU seconds, per-epoch losses) of `train`'s recipe on fastai's `TabDataLoader` and `MSELossFlat`"
@@ -46,11 +47,6 @@ def course_run(ratings, weights, epochs:int, wd:float)->tuple:
     learn = train(model, dls, n_epoch=epochs, wd=wd, show=False)
     return time.process_time() - t0, history(learn).values.tolist(), time.perf_counter() - w0
 
-def cpu_model()->str:
-    "The CPU's model name, from /proc/cpuinfo where there is one"
-    info = Path('/proc/cpuinfo')
-    names = [l.split(':', 1)[1].strip() for l in info.read_text().splitlines() if l.startswith('model name')] if info.exists() else []
-    return names[0] if names else platform.processor() or 'unknown'
 
 def record(out:Path, epochs:int, wall:float, cpu:float):
     "Write the course set-up's seconds per epoch and the machine to `out` (written whole, then moved into place)"

@@ -6,7 +6,7 @@ Docs: https://collab-course.github.io/collab_course/bench.html.md"""
 
 # %% ../../nbs/96_bench.ipynb #cf3440d4
 from __future__ import annotations
-import json, math, time, resource, torch, numpy as np, pandas as pd
+import json, math, platform, time, resource, torch, numpy as np, pandas as pd
 from pathlib import Path
 from fastcore.script import call_parse
 from ..data import movielens_path, load_ratings, load_fold
@@ -20,8 +20,8 @@ from ..rows import RowAdamW, PairGrads
 from ..accuracy import fit_accurate
 
 # %% auto #0
-__all__ = ['ANCHORS', 'REFERENCE_QUIET_S', 'PEERS', 'stock_dls', 'reference_seconds', 'step_costs', 'peer', 'missing_peers',
-           'summarise', 'bench']
+__all__ = ['ANCHORS', 'QUIET_REFERENCE', 'PEERS', 'stock_dls', 'cpu_model', 'quiet_reference', 'reference_seconds', 'step_costs',
+           'peer', 'missing_peers', 'summarise', 'bench']
 
 # %% ../../nbs/96_bench.ipynb #0ec78885
 ANCHORS = [
@@ -63,7 +63,22 @@ def _measure(f, *args, **kw)->dict:
     return dict(train_mse=tr, valid_mse=va, seconds=secs, cpu_seconds=cpu, peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024)
 
 # %% ../../nbs/96_bench.ipynb #28650f71
-REFERENCE_QUIET_S = 2.9  # `reference_seconds()` measured at the start and end (2.91 s, 2.84 s) of `tools/fast_bench.py` on the course's 2-core Xeon VM with nothing else running (2026-12-02)
+QUIET_REFERENCE = {  # `reference_seconds()` in quiet runs of `tools/fast_bench.py` (nothing else running), per CPU model as `cpu_model()` names it
+    'Intel(R) Xeon(R) Processor': 2.9,  # the course's first 2-core VM: 2.91 s at the start, 2.84 s at the end (2026-12-02)
+}
+
+def cpu_model()->str:
+    "This machine's CPU model name (from /proc/cpuinfo on Linux, else what `platform` knows)"
+    try:
+        for line in Path('/proc/cpuinfo').read_text().splitlines():
+            if line.startswith('model name'): return line.split(':', 1)[1].strip()
+    except OSError: pass
+    return platform.processor() or platform.machine()
+
+def quiet_reference(cpu:str=None, # a CPU model name; default: this machine's
+                   )->float:      # seconds, or NaN when no quiet run on such a CPU was recorded
+    "How long `reference_seconds()` takes on a quiet machine with this CPU model"
+    return QUIET_REFERENCE.get(cpu or cpu_model(), float('nan'))
 
 def reference_seconds(reps:int=20_000, # iterations of the fixed loop (after 200 to warm up)
                      )->float:       # wall seconds it took now
@@ -159,7 +174,8 @@ def _csv(res:pd.DataFrame, steps:dict, refs:tuple, path:str):
     cols = ['method', 'split', 'seeds', 'valid_mse_mean', 'valid_mse_std', 'valid_rmse_mean', 'seconds_mean', 'cpu_seconds_mean', 'speedup_vs_fastai', 'cpu_speedup_vs_fastai']
     extra = [dict(method=k, split='one step, bs 64', seeds=1, cpu_seconds_mean=v) for k, v in steps.items()]
     extra += [dict(method=f'reference workload ({k})', split='machine', seeds=1, seconds_mean=v)
-              for k, v in zip(('start', 'end', 'quiet machine'), (*refs, REFERENCE_QUIET_S))]
+              for k, v in zip(('start', 'end', 'quiet machine'), (*refs, quiet_reference()))]
+    extra += [dict(method=f'CPU: {cpu_model()}', split='machine', seeds=1)]
     pd.concat([res[cols], pd.DataFrame(extra)], ignore_index=True).to_csv(path, index=False, float_format='%.6g')
 
 @call_parse
@@ -199,9 +215,11 @@ def bench(quick:bool=False,       # one seed on the chapter's split only (under 
     steps = {} if quick else step_costs(splits['random 20% (seed 42)'])
     res, refs = summarise(runs), (ref0, reference_seconds())
     print(_format(res)); print('\nOne training step (CPU microseconds):', ', '.join(f'{k} {v*1e6:.0f}' for k, v in steps.items()))
-    print(f'Reference workload: {refs[0]:.2f} s at the start, {refs[1]:.2f} s at the end (quiet machine: ~{REFERENCE_QUIET_S:.1f} s; '
-          'larger means a busy machine, and ratios to fastai move with the load)')
+    quiet = quiet_reference()
+    print(f'Reference workload: {refs[0]:.2f} s at the start, {refs[1]:.2f} s at the end ' +
+          (f'(a quiet {cpu_model()}: ~{quiet:.2f} s; larger means a busy machine, and ratios to fastai move with the load)' if not math.isnan(quiet) else
+           f'(no quiet run on a {cpu_model()} is recorded in QUIET_REFERENCE: compare the start with the end)'))
     print('\nPublished anchors:'); print(pd.DataFrame(ANCHORS).round(4).to_string(index=False))
     Path(out).write_text(json.dumps(dict(results=res.to_dict('records'), runs=runs, anchors=ANCHORS, steps=steps,
-                                         reference=dict(start=refs[0], end=refs[1], quiet=REFERENCE_QUIET_S)), indent=1, default=float))
+                                         reference=dict(start=refs[0], end=refs[1], quiet=quiet_reference(), cpu=cpu_model())), indent=1, default=float))
     if csv: _csv(res, steps, refs, csv)
