@@ -1,4 +1,4 @@
-"""The chapter's model, item and user autoencoders trained on the observed ratings only, and a least-squares blend of them, every choice made on a validation split carved out of the training ratings: how close that gets to GLocal-K's published RMSE on u1 within 30 seconds of CPU, measured honestly
+"""The chapter's model, item and user autoencoders and an item-item neighbour model, trained on the observed ratings only and blended by feature-weighted least squares, every choice made on a validation split carved out of the training ratings (on u1, one shaped like u1.test): how close that gets to GLocal-K's published RMSE on u1 within 30 seconds of CPU, measured honestly
 
 Docs: https://collab-course.github.io/collab_course/accuracy.html.md"""
 
@@ -13,8 +13,9 @@ from .split import Split
 from .fast import one_cycle, DotBias, fit_fast
 
 # %% auto #0
-__all__ = ['ACCURATE', 'BiasedMF', 'fit_mf', 'ObservedRatings', 'ItemAutoRec', 'fit_autorec', 'carve_valid', 'blend_weights',
-           'Blend', 'fit_member', 'fit_accurate']
+__all__ = ['ACCURATE', 'BiasedMF', 'fit_mf', 'ObservedRatings', 'ItemAutoRec', 'fit_autorec', 'rating_counts', 'ItemKNN',
+           'fit_knn', 'carve_valid', 'carve_like_test', 'blend_features', 'blend_design', 'blend_weights', 'Blend',
+           'fit_member', 'fit_accurate']
 
 # %% ../nbs/18_accuracy.ipynb #b7bce811
 class BiasedMF(nn.Module):
@@ -143,39 +144,134 @@ def fit_autorec(data:Split,       # from `split_from_dls` or `split_from_frames`
         H = torch.sigmoid(obs.matrix(obs.inputs) @ enc.weight.t() + enc.bias)
         return ItemAutoRec(dec(H).clamp(1, 5), H, by)
 
+# %% ../nbs/18_accuracy.ipynb #d9e4f3b2
+def rating_counts(data:Split)->tuple: # from `split_from_dls` or `split_from_frames`
+    "(ratings per user, ratings per item) among `data`'s training ratings, as float tensors"
+    return (torch.bincount(data.x_train[:,0], minlength=data.n_users).float(), torch.bincount(data.x_train[:,1], minlength=data.n_items).float())
+
+class ItemKNN(nn.Module):
+    "The baseline mu + b_u + b_i plus the similarity-weighted mean of the user's residuals on the `k` most similar items they rated"
+    def __init__(self, S, Z, M, mu:float, bu, bi, # similarities, (items, users) residuals and their mask, the baseline
+                 k:int=30, lam_d:float=1.):         # neighbours per prediction; added to the sum of their similarities
+        super().__init__(); self.mu, self.k, self.lam_d = mu, k, lam_d
+        for n, t in dict(S=S, Z=Z, M=M, bu=bu, bi=bi).items(): self.register_buffer(n, t)
+    @torch.no_grad()
+    def forward(self, x, chunk:int=4096): # (n, 2) user, item indices; `chunk` pairs at a time
+        out = []
+        for c in range(0, len(x), chunk):
+            u, i = x[c:c+chunk,0], x[c:c+chunk,1]
+            top, j = (self.S[i] * self.M[:, u].t()).topk(min(self.k, len(self.S)), 1)  # similarity to the items u rated, 0 elsewhere
+            top = top.clamp(min=0)
+            out.append(self.mu + self.bu[u] + self.bi[i] + (top*self.Z[j, u[:,None]]).sum(1)/(top.sum(1) + self.lam_d + 1e-9))
+        return torch.cat(out).clamp(1, 5) if out else torch.zeros(0)
+    def extra_repr(self): return f'n_users={len(self.bu)}, n_items={len(self.bi)}, k={self.k}, lam_d={self.lam_d}'
+    def parts(self)->ModelParts:
+        "No factors: the baseline's biases only"
+        return ModelParts(None, weights(self.bu), None, weights(self.bi), type(self).__name__)
+
+def fit_knn(data:Split,        # from `split_from_dls` or `split_from_frames`
+            k:int=30,          # neighbours per prediction
+            shrink:float=50.,  # similarity of two items shrunk by n/(n + shrink), n the users who rated both
+            lam_u:float=10., lam_i:float=25., # penalties of the baseline's user and item biases
+            lam_d:float=1.,    # added to the sum of the neighbours' similarities (pulls thin neighbourhoods to the baseline)
+           )->ItemKNN:         # the model
+    "Item-item kNN on the residuals of a regularised baseline, with shrunk cosine similarities"
+    if k < 1: raise ValueError(f'k={k}: use at least one neighbour')
+    if min(shrink, lam_u, lam_i, lam_d) < 0: raise ValueError('shrink, lam_u, lam_i and lam_d must be >= 0')
+    u, i, y = data.x_train[:,0], data.x_train[:,1], data.y_train.float()
+    mu = float(y.mean()); nu, ni = rating_counts(data); bu = torch.zeros(data.n_users)
+    for _ in range(3):
+        bi = torch.zeros(data.n_items).index_add_(0, i, y-mu-bu[u])/(lam_i+ni)
+        bu = torch.zeros(data.n_users).index_add_(0, u, y-mu-bi[i])/(lam_u+nu)
+    Z, M = torch.zeros(data.n_items, data.n_users), torch.zeros(data.n_items, data.n_users)
+    Z.index_put_((i, u), y-mu-bu[u]-bi[i], accumulate=True); M.index_put_((i, u), torch.ones(len(y)), accumulate=True)
+    Z = Z/M.clamp(min=1); M = (M > 0).float()  # a pair rated twice holds the mean of its residuals
+    nrm = (Z*Z) @ M.t()                          # nrm[i, j]: sum of z_ui^2 over the users who rated both
+    n = M @ M.t(); S = (Z @ Z.t()) / (nrm*nrm.t()).sqrt().clamp(min=1e-9) * n/(n+shrink).clamp(min=1e-9)
+    S.fill_diagonal_(0)
+    return ItemKNN(S, Z, M, mu, bu, bi, k, lam_d)
+
 # %% ../nbs/18_accuracy.ipynb #4d2a9874
 def carve_valid(data:Split,     # a split whose validation (or test) ratings must not be looked at
-                pct:float=0.1,  # share of the training ratings held out
+                pct:float=0.1,  # share of the training ratings held out (of the ratings of `users` only, if given)
                 seed:int=0,     # seed of the random hold-out
+                users=None,     # user indices: hold out `pct` of each of these users' ratings and none of the others'; default: any rating
                )->Split:        # trains on the rest of `data`'s training ratings, validates on the share held out
     "A validation split carved out of `data`'s training ratings, for choosing hyper-parameters; `data`'s own validation is left out"
     if not 0 < pct < 1: raise ValueError(f'pct={pct}: the share held out must be between 0 and 1')
-    n = len(data.y_train); perm = torch.randperm(n, generator=torch.Generator().manual_seed(seed)); k = int(n*pct)
-    v, t = perm[:k], perm[k:]
+    g = torch.Generator().manual_seed(seed); n = len(data.y_train)
+    if users is None:
+        perm = torch.randperm(n, generator=g); k = int(n*pct); v, t = perm[:k], perm[k:]
+    else:
+        users = torch.as_tensor(users, dtype=torch.long).view(-1)
+        if len(users) and (users.min() < 0 or users.max() >= data.n_users):
+            raise ValueError(f'users holds indices from {int(users.min())} to {int(users.max())}; users are 0..{data.n_users-1}')
+        chosen = torch.zeros(data.n_users, dtype=torch.bool); chosen[users] = True
+        out = chosen[data.x_train[:,0]] & (torch.rand(n, generator=g) < pct)
+        if not out.any(): raise ValueError(f'no rating held out: the {len(users)} users given have no training rating drawn at pct={pct}')
+        v, t = out.nonzero()[:,0], (~out).nonzero()[:,0]
     return Split(data.x_train[t], data.y_train[t], data.x_train[v], data.y_train[v], data.n_users, data.n_items)
 
+def carve_like_test(data:Split,    # a split whose validation (or test) ratings must not be looked at
+                    share:float=0.5, # share of the users without any held-out rating whose ratings are carved
+                    seed:int=0,      # seed of the users drawn and of the hold-out
+                   )->Split:         # a `carve_valid` shaped like `data`'s held-out set
+    "Carve the ratings of users who have none held out, as many of each user's ratings as the held-out set takes from its users"
+    if not 0 < share <= 1: raise ValueError(f'share={share}: the share of users carved must be in (0, 1]')
+    u_tr, u_va = data.x_train[:,0], data.x_valid[:,0]   # which users the held-out set has, and how many ratings: never their values
+    has = torch.bincount(u_va, minlength=data.n_users) > 0; n_tr = torch.bincount(u_tr, minlength=data.n_users)
+    pct = len(u_va) / (len(u_va) + int(n_tr[has].sum()))  # the share of its users' ratings the held-out set holds
+    free = ((n_tr > 0) & ~has).nonzero()[:,0]
+    if len(free) == 0: raise ValueError('every user has held-out ratings: no user is left to carve like them; use carve_valid')
+    g = torch.Generator().manual_seed(seed); users = free[torch.randperm(len(free), generator=g)[:max(1, round(share*len(free)))]]
+    return carve_valid(data, pct, seed, users=users)
+
 # %% ../nbs/18_accuracy.ipynb #a9e788eb
+def blend_features(x:torch.Tensor, # (n, 2) user, item indices
+                   counts:tuple,   # (ratings per user, ratings per item) of the training ratings, from `rating_counts`
+                  )->torch.Tensor: # (n, 2): log(1 + ratings of the user), log(1 + ratings of the item)
+    "The features a feature-weighted blend's weights depend on"
+    return torch.stack([torch.log1p(counts[0][x[:,0]]), torch.log1p(counts[1][x[:,1]])], 1)
+
+def blend_design(preds:torch.Tensor, # (n, m): the predictions of m models
+                 feats=None,         # (n, f) features of each rating, or None: a plain blend
+                )->torch.Tensor:     # (n, m + 1) plain; (n, (m+1)(f+1)) feature-weighted, each member's columns then the intercept's
+    "The regression's columns: each prediction (times 1 and each feature), then the intercept (1 and each feature)"
+    F = torch.ones(len(preds), 1, dtype=torch.float64)
+    if feats is not None:
+        if len(feats) != len(preds): raise ValueError(f'feats has {len(feats)} rows for {len(preds)} predictions')
+        F = torch.cat([F, feats.double()], 1)
+    return torch.cat([preds.double()[:, j:j+1]*F for j in range(preds.shape[1])] + [F], 1)
+
 def blend_weights(preds:torch.Tensor, # (n, m): the predictions of m models for n validation ratings
                   y:torch.Tensor,     # (n,) the validation ratings
-                 )->tuple:            # (m weights, intercept)
-    "Least-squares weights and intercept of a linear blend of `preds` that best fits `y`"
+                  feats=None,         # (n, f) features (`blend_features`): each weight becomes w0 + w . features
+                 )->tuple:            # (m weights, intercept); with `feats`, each a list of 1 + f coefficients
+    "Least-squares weights and intercept of a linear blend of `preds` that best fits `y` (feature-weighted linear stacking if `feats`)"
     if preds.ndim != 2 or len(preds) != len(y): raise ValueError(f'preds must be (n, m) with n = len(y) = {len(y)}; got {tuple(preds.shape)}')
-    X = torch.cat([preds.double(), torch.ones(len(y), 1, dtype=torch.float64)], 1)
-    w = torch.linalg.lstsq(X, y.double()[:, None]).solution[:, 0]
-    return [round(float(v), 4) for v in w[:-1]], round(float(w[-1]), 4)
+    X = blend_design(preds, feats); w = torch.linalg.lstsq(X, y.double()[:, None]).solution[:, 0]
+    w = [round(float(v), 5) for v in w]
+    if feats is None: return w[:-1], w[-1]
+    f = feats.shape[1] + 1; return [w[j*f:(j+1)*f] for j in range(preds.shape[1])], w[-f:]
 
 # %% ../nbs/18_accuracy.ipynb #7077b7a1
 class Blend(nn.Module):
-    "`bias` plus a weighted sum of several models' predictions, clipped to [1, 5]"
+    "`bias` plus a weighted sum of several models' predictions, clipped to [1, 5]; weights may depend on the user's and item's rating counts"
     def __init__(self, models:list,   # the trained models
-                 weights:list,        # one weight per model
-                 bias:float=0.):      # the intercept
+                 weights:list,        # one weight per model: a number, or (feature-weighted) 3 coefficients [w0, w_user, w_item]
+                 bias=0.,             # the intercept: a number, or 3 coefficients
+                 counts:tuple=None):  # (ratings per user, ratings per item) of the training ratings (`rating_counts`); needed by coefficients
         super().__init__()
         if len(models) != len(weights): raise ValueError(f'{len(models)} models but {len(weights)} weights: give one weight per model')
-        self.models, self.weights, self.bias = nn.ModuleList(models), list(weights), bias
+        listed = [w for w in [*weights, bias] if isinstance(w, (list, tuple))]
+        if any(len(w) != 3 for w in listed): raise ValueError('a feature-weighted weight is 3 coefficients: [w0, w_user, w_item]')
+        if listed and counts is None: raise ValueError('feature-weighted weights need counts=rating_counts(data)')
+        self.models, self.weights, self.bias, self.counts = nn.ModuleList(models), list(weights), bias, counts
     @torch.no_grad()
     def forward(self, x): # (n, 2) user, item indices
-        return (self.bias + sum(w*m(x) for w, m in zip(self.weights, self.models))).clamp(1, 5)
+        F = None if self.counts is None else torch.cat([torch.ones(len(x), 1), blend_features(x, self.counts)], 1)
+        def at(w): return F @ torch.tensor(w, dtype=F.dtype) if isinstance(w, (list, tuple)) else w
+        return (at(self.bias) + sum(at(w)*m(x) for w, m in zip(self.weights, self.models))).clamp(1, 5)
     def extra_repr(self): return f'weights={self.weights}, bias={self.bias}'
     def parts(self)->ModelParts:
         "The factors and biases of the first model that has user factors"
@@ -186,31 +282,36 @@ class Blend(nn.Module):
 
 # %% ../nbs/18_accuracy.ipynb #9ef64182
 def fit_member(data:Split,  # from `split_from_dls` or `split_from_frames`
-               kind:str,    # 'autorec', 'user_autorec', 'chapter' or 'fast' (`DotBias` by `fit_fast`, the chapter's or `FAST`'s recipe), 'mf'
-               seed:int=0,  # seed of the initialisation (and the shuffling)
+               kind:str,    # 'autorec', 'user_autorec', 'chapter' or 'fast' (`DotBias` by `fit_fast`, the chapter's or `FAST`'s recipe), 'mf', 'knn'
+               seed:int=0,  # seed of the initialisation (and the shuffling); 'knn' has none
                **kw,        # the trainer's hyper-parameters
               )->nn.Module: # the trained model
     "Train one member of a blend"
     if kind == 'autorec': return fit_autorec(data, seed=seed, **kw)
     if kind == 'user_autorec': return fit_autorec(data, seed=seed, by='user', **kw)
     if kind == 'mf': return fit_mf(data, seed=seed, **kw)
+    if kind == 'knn': return fit_knn(data, **kw)
     if kind in ('chapter', 'fast'):
         torch.manual_seed(seed); m = DotBias(data.n_users, data.n_items, n_factors=50, y_range=(0, 5.5))
         fit_fast(m, data, seed=seed, **kw); return m.eval().requires_grad_(False)
-    raise ValueError(f"kind={kind!r}: use 'autorec', 'user_autorec', 'chapter', 'fast' or 'mf'")
+    raise ValueError(f"kind={kind!r}: use 'autorec', 'user_autorec', 'chapter', 'fast', 'mf' or 'knn'")
 
 # %% ../nbs/18_accuracy.ipynb #e30744c2
 ACCURATE = {  # per split, what `tools/accuracy_numbers.py --stage tune` chose on a validation carved out of that split's training ratings
-    'u1': dict(members=[('autorec', dict(n_hidden=500, lam=100.0, n_epoch=120, lr=0.02)),  # item autoencoder
-                        ('chapter', dict(bs=64, n_epoch=5, lr=0.005, wd=0.1)),            # the chapter's model and recipe
-                        ('fast', dict(bs=1024, n_epoch=4, lr=0.01, wd=0.3)),              # the same model, large batches
-                        ('autorec', dict(n_hidden=500, lam=100.0, n_epoch=120, lr=0.02))], # a second seed
-               weights=[0.4239, 0.272, 0.0618, 0.2562], bias=0.0167),
-    'chapter': dict(members=[('chapter', dict(bs=64, n_epoch=5, lr=0.005, wd=0.1)),
-                             ('fast', dict(bs=1024, n_epoch=4, lr=0.01, wd=0.3)),
-                             ('autorec', dict(n_hidden=500, lam=100.0, n_epoch=120, lr=0.02)),
+    # feature-weighted: member j's weight [w0, w_user, w_item] is w0 + w_user*log(1+n_u) + w_item*log(1+n_i), and so is the intercept
+    'u1': dict(members=[('fast', dict(bs=1024, n_epoch=4, lr=0.01, wd=0.3)),  # the same model, large batches
+                        ('autorec', dict(n_hidden=500, lam=100.0, n_epoch=120, lr=0.03)),  # item autoencoder
+                        ('knn', dict(k=30, shrink=50.0)),  # item-item neighbours
+                        ('autorec', dict(n_hidden=500, lam=100.0, n_epoch=120, lr=0.03)),  # a second seed, the same weight
+                        ('user_autorec', dict(n_hidden=500, lam=100.0, n_epoch=120, lr=0.03))],  # user autoencoder
+               weights=[[0.27456, 0.05598, -0.12176], [0.27196, -0.00688, 0.01943], [0.93828, -0.10215, -0.07135], [0.27196, -0.00688, 0.01943], [-0.25389, 0.05108, 0.07203]],
+               bias=[-1.48022, 0.01734, 0.25373]),
+    'chapter': dict(members=[('autorec', dict(n_hidden=500, lam=100.0, n_epoch=120, lr=0.02)),  # item autoencoder
+                             ('chapter', dict(bs=64, n_epoch=5, lr=0.005, wd=0.1, opt='rows')),  # the chapter's model and recipe (row-wise AdamW)
+                             ('autorec', dict(n_hidden=500, lam=100.0, n_epoch=120, lr=0.02)),  # a second seed, the same weight
                              ('user_autorec', dict(n_hidden=500, lam=100.0, n_epoch=120, lr=0.02))],  # user autoencoder
-                    weights=[0.3081, -0.0154, 0.6143, 0.1655], bias=-0.2225)}
+                    weights=[[0.18235, 0.00299, 0.03113], [1.44971, -0.07813, -0.18715], [0.18235, 0.00299, 0.03113], [-0.37628, 0.05506, 0.06609]],
+                    bias=[-1.42941, 0.07655, 0.17387])}
 
 # %% ../nbs/18_accuracy.ipynb #fa6c5069
 def fit_accurate(data:Split,       # from `split_from_dls` or `split_from_frames`
@@ -220,4 +321,5 @@ def fit_accurate(data:Split,       # from `split_from_dls` or `split_from_frames
     "Train each member of `recipe` on all of `data`'s training ratings and blend them with the recipe's weights"
     if isinstance(recipe, str) and recipe not in ACCURATE: raise ValueError(f'recipe={recipe!r}: use one of {list(ACCURATE)}, or a dict like their values')
     r = ACCURATE[recipe] if isinstance(recipe, str) else recipe
-    return Blend([fit_member(data, k, seed=seed+100*j, **kw) for j, (k, kw) in enumerate(r['members'])], r['weights'], r['bias'])
+    return Blend([fit_member(data, k, seed=seed+100*j, **kw) for j, (k, kw) in enumerate(r['members'])], r['weights'], r['bias'],
+                 counts=rating_counts(data))

@@ -15,20 +15,24 @@ from ..data import movielens_path, is_synthetic, load_ratings, load_fold
 from ..train import collab_dls
 from ..split import split_from_dls, split_from_frames
 from ..fast import DotBias, fit_fast, mse
-from ..accuracy import fit_member, carve_valid, blend_weights, fit_accurate, ACCURATE
+from ..accuracy import (fit_member, carve_valid, carve_like_test, blend_weights, blend_design, blend_features,
+                                    rating_counts, fit_accurate, ACCURATE)
 from ..split import Split
 
 # %% auto #0
-__all__ = ['NUMBERS', 'CSV', 'TUNING', 'BUDGET', 'CHAPTER_GRID', 'AUTOREC_GRID', 'FAST_GRID', 'timed', 'valid_mse', 'tune',
-           'evaluate', 'splits', 'write', 'chosen_recipe', 'main']
+__all__ = ['NUMBERS', 'CSV', 'TUNING', 'BUDGET', 'CARVE', 'CHAPTER_GRID', 'AUTOREC_GRID', 'FAST_GRID', 'KNN_GRID', 'timed',
+           'valid_mse', 'cv_mse', 'tune', 'evaluate', 'splits', 'write', 'chosen_recipe', 'main']
 
 # %% ../../nbs/96c_accuracy_numbers.ipynb #d9d5ea63
 NUMBERS = Path(collab_course.__file__).resolve().parents[1]/'collab_course'/'numbers'
 CSV, TUNING = NUMBERS/'accuracy_numbers.csv', NUMBERS/'accuracy_tuning.csv'
 BUDGET = 30.  # CPU seconds for training the whole recipe
-CHAPTER_GRID = [dict(bs=64, n_epoch=5, lr=5e-3, wd=wd) for wd in (0.1, 0.05, 0.2)]  # the chapter's recipe, its weight decay re-chosen
-AUTOREC_GRID = [dict(n_hidden=500, lam=lam, n_epoch=ep, lr=0.02) for ep, lam in ((150, 100.), (120, 100.), (180, 100.), (150, 50.), (150, 200.))]
+CARVE = {'u1': 'like_test', 'chapter': 'random'}  # each split's carve: built like its held-out set (`carve_like_test`), or 10% at random
+CHAPTER_GRID = [dict(bs=64, n_epoch=5, lr=5e-3, wd=wd, opt='rows') for wd in (0.1, 0.05, 0.2)]  # the chapter's recipe (lesson 16's row-wise AdamW), its weight decay re-chosen
+AUTOREC_GRID = [dict(n_hidden=500, lam=lam, n_epoch=ep, lr=lr) for ep, lam, lr in
+                ((150, 100., 0.02), (120, 100., 0.02), (180, 100., 0.02), (150, 50., 0.02), (150, 200., 0.02), (100, 100., 0.03), (120, 100., 0.03))]
 FAST_GRID = [dict(bs=1024, n_epoch=4, lr=lr, wd=wd) for lr in (0.01, 0.015, 0.02) for wd in (0.3, 0.6, 1.0)]
+KNN_GRID = [dict(k=k, shrink=s) for k, s in ((30, 50.), (30, 100.), (50, 50.), (20, 25.))]
 
 # %% ../../nbs/96c_accuracy_numbers.ipynb #4ca6f096
 def timed(f, *args, **kw)->tuple:
@@ -38,52 +42,66 @@ def timed(f, *args, **kw)->tuple:
 
 def valid_mse(p, y)->float: return round(float(((p-y)**2).mean()), 5)
 
+def cv_mse(preds:torch.Tensor, # (n, m) the members' predictions of the validation ratings
+           y:torch.Tensor,     # (n,) the validation ratings
+           feats=None,         # (n, f) `blend_features`, for a feature-weighted blend
+           folds:int=5, seed:int=0)->float:
+    "MSE of a blend's least-squares fit, each validation rating predicted by weights fitted on the other folds: a fair score for blends with more weights"
+    if folds < 2: raise ValueError(f'folds={folds}: use at least 2')
+    X, y = blend_design(preds, feats), y.double(); fold = torch.randint(folds, (len(y),), generator=torch.Generator().manual_seed(seed)); err = 0.
+    for f in range(folds):
+        w = torch.linalg.lstsq(X[fold != f], y[fold != f, None]).solution[:, 0]
+        err += float(((X[fold == f] @ w).clamp(1, 5) - y[fold == f]).square().sum())
+    return round(err/len(y), 5)
+
 # %% ../../nbs/96c_accuracy_numbers.ipynb #36722e3b
 def tune(name:str,             # the split's name, for the rows
-         data:Split,           # the split; only its training ratings are used
+         data:Split,           # the split; only its training ratings are used (and, with carve='like_test', which users its held-out ratings have)
          budget:float=BUDGET,  # CPU seconds the chosen recipe may take on all of `data`'s training ratings
-         grids:dict=None,      # settings to try per stage ('autorec', 'chapter', 'fast'); default the `*_GRID`s
+         grids:dict=None,      # settings to try per stage ('autorec', 'chapter', 'fast', 'knn'); default the `*_GRID`s
          stages:tuple=None,    # ('fast',): only the search of `FAST`'s recipe (its rows, no blend); default every stage
          log=print,            # called with each row
+         carve:str='random',   # 'random': 10% of the training ratings (seed 0); 'like_test': `carve_like_test` (seed 0)
         )->tuple:              # (rows of the search, the chosen recipe)
-    "Choose the blend's recipe (and `FAST`) on a validation split carved out of `data`'s training ratings (10%, seed 0); nothing else is looked at"
-    v, rows = carve_valid(data, 0.1, seed=0), []
-    G = {**dict(autorec=AUTOREC_GRID, chapter=CHAPTER_GRID, fast=FAST_GRID), **(grids or {})}
+    "Choose the blend's recipe (and `FAST`) on a validation split carved out of `data`'s training ratings; no held-out rating is looked at"
+    def _half(w): return [round(x/2, 5) for x in w] if isinstance(w, list) else round(w/2, 5)
+    if carve not in ('random', 'like_test'): raise ValueError(f"carve={carve!r}: use 'random' or 'like_test'")
+    v, rows = (carve_valid(data, 0.1, seed=0) if carve == 'random' else carve_like_test(data, seed=0)), []
+    G = {**dict(autorec=AUTOREC_GRID, chapter=CHAPTER_GRID, fast=FAST_GRID, knn=KNN_GRID), **(grids or {})}
     def row(stage, cand, p, cpu, wall, **extra):
         rows.append(dict(split=name, stage=stage, candidate=cand, valid_mse=valid_mse(p, v.y_valid), cpu_s=round(cpu, 1),
-                         wall_s=round(wall, 1), chosen=False, **extra)); log(rows[-1]); return rows[-1]
-    fa = []
-    for kw in G['fast']:
-        m, cpu, wall = timed(fit_member, v, 'fast', seed=0, **kw)
-        fa.append((row('fast', json.dumps(kw), m(v.x_valid), cpu, wall), kw, m, cpu))
-    top_fa = min(fa, key=lambda a: a[0]['valid_mse']); top_fa[0]['chosen'] = True
+                         wall_s=round(wall, 1), chosen=False, carve=carve, **extra)); log(rows[-1]); return rows[-1]
+    def search(stage, seed=0):
+        tried = []
+        for kw in G[stage]:
+            m, cpu, wall = timed(fit_member, v, stage, seed=seed, **kw)
+            tried.append((row(stage, json.dumps(kw), m(v.x_valid), cpu, wall), kw, m, cpu))
+        top = min(tried, key=lambda a: a[0]['valid_mse']); top[0]['chosen'] = True
+        return (stage, *top[1:])
+    cands = {'fast': search('fast')}
     if stages is not None: return rows, None
-    ae = []
-    for kw in G['autorec']:
-        m, cpu, wall = timed(fit_member, v, 'autorec', seed=0, **kw)
-        ae.append((row('autorec', json.dumps(kw), m(v.x_valid), cpu, wall), kw, m, cpu))
-    best = min(ae, key=lambda a: a[0]['valid_mse']); best[0]['chosen'] = True; ae_kw = best[1]
-    ch = []
-    for kw in G['chapter']:
-        m, cpu, wall = timed(fit_member, v, 'chapter', seed=0, **kw)
-        ch.append((row('chapter', json.dumps(kw), m(v.x_valid), cpu, wall), kw, m, cpu))
-    top_ch = min(ch, key=lambda a: a[0]['valid_mse']); top_ch[0]['chosen'] = True
-    cands = {'autorec': ('autorec', ae_kw, best[2], best[3]), 'chapter': ('chapter', top_ch[1], top_ch[2], top_ch[3]),
-             'fast': ('fast', top_fa[1], top_fa[2], top_fa[3])}
+    for stage in ('autorec', 'chapter', 'knn'): cands[stage] = search(stage)
+    ae_kw = cands['autorec'][1]
     for c, (kind, kw, seed) in {'autorec_2': ('autorec', ae_kw, 100), 'user_autorec': ('user_autorec', ae_kw, 0)}.items():
         m, cpu, wall = timed(fit_member, v, kind, seed=seed, **kw)
         row('member', c, m(v.x_valid), cpu, wall); cands[c] = (kind, kw, m, cpu)
     scale = len(data.y_train)/len(v.y_train)  # the recipe trains on all the training ratings, a little longer
-    P = {c: cands[c][2](v.x_valid) for c in cands}; blends = []
+    P = {c: cands[c][2](v.x_valid) for c in cands}; F = blend_features(v.x_valid, rating_counts(v)); blends = []
     for k in range(1, len(cands)+1):
         for sub in itertools.combinations(cands, k):
-            w, b = blend_weights(torch.stack([P[c] for c in sub], 1), v.y_valid)
-            p = (b + sum(wi*P[c] for wi, c in zip(w, sub))).clamp(1, 5)
-            cpu = scale*sum(cands[c][3] for c in sub)
-            blends.append((row('blend', '+'.join(sub), p, cpu, float('nan'), weights=json.dumps(w), bias=b), sub, w, b, cpu))
+            twins = 'autorec' in sub and 'autorec_2' in sub  # two seeds of one member share a weight: the mean of the two enters the fit
+            cols = [c for c in sub if not (twins and c == 'autorec_2')]
+            X = torch.stack([(P[c] + P['autorec_2'])/2 if twins and c == 'autorec' else P[c] for c in cols], 1); cpu = scale*sum(cands[c][3] for c in sub)
+            for weighting, feats in (('plain', None), ('features', F)):
+                w, b = blend_weights(X, v.y_valid, feats)
+                p = (blend_design(X, feats) @ torch.tensor(sum(w, []) + b if feats is not None else w + [b], dtype=torch.float64)).clamp(1, 5)
+                if twins: w = [_half(w[cols.index('autorec')]) if c.startswith('autorec') else w[cols.index(c)] for c in sub]
+                r = row('blend', '+'.join(sub), p, cpu, float('nan'), weighting=weighting, cv_mse=cv_mse(X, v.y_valid, feats),
+                        weights=json.dumps(w), bias=json.dumps(b))
+                blends.append((r, sub, w, b, cpu))
     ok = [bl for bl in blends if bl[4] <= budget]
     if not ok: raise RuntimeError(f'no blend fits in {budget} CPU s on {name}: the cheapest takes {min(bl[4] for bl in blends):.1f} s')
-    top = min(ok, key=lambda bl: bl[0]['valid_mse']); top[0]['chosen'] = True
+    top = min(ok, key=lambda bl: bl[0]['cv_mse']); top[0]['chosen'] = True
     recipe = dict(members=[(cands[c][0], cands[c][1]) for c in top[1]], weights=top[2], bias=top[3])
     return rows, recipe
 
@@ -115,10 +133,10 @@ def write(path:Path, rows:list, splits:list): # the CSV; its new rows; the split
 def chosen_recipe(rows:pd.DataFrame, name:str)->dict: # the tuning rows; the split
     "The recipe that the tuning rows of split `name` chose, in `ACCURATE`'s form"
     t = rows[(rows.split == name) & rows.chosen]
-    kw = {s: json.loads(t[t.stage == s].candidate.iloc[0]) for s in ('autorec', 'chapter', 'fast')}; bl = t[t.stage == 'blend'].iloc[0]
+    kw = {s: json.loads(t[t.stage == s].candidate.iloc[0]) for s in ('autorec', 'chapter', 'fast', 'knn')}; bl = t[t.stage == 'blend'].iloc[0]
     kw['user_autorec'] = kw['autorec']
     return dict(members=[(c.removesuffix('_2'), kw[c.removesuffix('_2')]) for c in bl.candidate.split('+')],
-                weights=json.loads(bl.weights), bias=float(bl.bias))
+                weights=json.loads(bl.weights), bias=json.loads(str(bl.bias)))
 
 def main(argv:list=None): # command-line arguments; default: `sys.argv[1:]`
     "Tune on validation carved out of each split's training ratings (`--stage tune`), then report each split's test once (`--stage test`)"
@@ -133,11 +151,11 @@ def main(argv:list=None): # command-line arguments; default: `sys.argv[1:]`
     torch.set_num_threads(a.threads); every = splits(); data = {k: every[k] for k in a.splits}
     if a.stage == 'fast':
         rows = []
-        for name, d in data.items(): rows += tune(name, d, stages=('fast',))[0]; write(TUNING, rows, a.splits)
+        for name, d in data.items(): rows += tune(name, d, stages=('fast',), carve=CARVE[name])[0]; write(TUNING, rows, a.splits)
     if a.stage in ('tune', 'both'):
         rows = []
         for name, d in data.items():
-            r, recipe = tune(name, d); rows += r
+            r, recipe = tune(name, d, carve=CARVE[name]); rows += r
             write(TUNING, rows, a.splits); print(f'{name}: chosen recipe {recipe}', flush=True)
     if a.stage in ('test', 'both'):
         tuned = pd.read_csv(TUNING)
