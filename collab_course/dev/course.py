@@ -96,7 +96,7 @@ def _note(times):
     where = f"{m.cores} cores ({m.cpu}), {m.torch_threads} torch thread(s), {at_once}" if 'cpu' in times else 'the recorded run'
     speed = ('' if pd.isna(m.get('reference_s', float('nan'))) else
              f" The bench's reference workload (`collab_course.dev.bench.reference_seconds`) took {m.reference_s:.2f} s on that machine: "
-             "time it on yours, and expect each lesson to take about as many times longer as it does.")
+             "time it on yours and scale these times by the ratio of the two.")
     return (f"{TIME_NOTE} wall time to run the whole lesson, measured by `tools/execute_lessons.py` on {m.get('date', '?')} "
             f"with {m.get('data', 'ml-100k')} on {where}; all {len(times)} timed lessons take {fmt_seconds(times.seconds.sum())}. "
             "A busy machine takes longer." + speed)
